@@ -1,0 +1,115 @@
+//! The data that flows between stages: drafts from front matter, cleaned posts,
+//! and the small `PostRef`s that every list page is built from.
+
+use std::path::PathBuf;
+
+use jiff::Zoned;
+use serde::Serialize;
+
+/// How a body is turned into HTML. HTML bodies never go through CommonMark: a blank
+/// line would end the HTML block and turn the indented lines after it into code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyFormat {
+    Html,
+    Markdown,
+}
+
+/// Front matter, normalised. Field names follow Hexo.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta {
+    pub title: String,
+    pub date: Option<Zoned>,
+    pub updated: Option<Zoned>,
+    /// Each inner list is one hierarchical path, outermost first.
+    pub categories: Vec<Vec<String>>,
+    pub tags: Vec<String>,
+    pub author: Option<String>,
+    /// `headimg`, `thumbnail` or `cover`, exactly as written (still proxied).
+    pub cover: Option<String>,
+    pub slug: Option<String>,
+    pub draft: bool,
+    /// `description` or `summary`.
+    pub summary: Option<String>,
+    pub lang: Option<String>,
+    /// `format: markdown|html` when the front matter says so.
+    pub format: Option<BodyFormat>,
+    /// Every other key, for templates.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A post whose front matter has been read, body untouched.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The file, as the user named it (relative to the site root where possible).
+    pub path: PathBuf,
+    /// The file name without extension: the fallback slug.
+    pub stem: String,
+    pub meta: Meta,
+    /// `meta.date`, or the file's mtime (with a warning) when it has none.
+    pub date: Zoned,
+    pub format: BodyFormat,
+    pub body: String,
+    /// 1-based line of the file where the body starts, for problems inside it.
+    pub body_line: usize,
+}
+
+/// An image found in a cleaned body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Image {
+    pub src: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub alt: Option<String>,
+}
+
+/// A cleaned body and everything later stages need from it, computed once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CleanBody {
+    pub html: String,
+    /// Plain text, whitespace collapsed: summaries, search, descriptions.
+    pub text: String,
+    pub images: Vec<Image>,
+    /// CJK characters count one each; other scripts count by word.
+    pub words: usize,
+    pub reading_minutes: usize,
+}
+
+/// A post ready to be indexed: front matter plus cleaned body.
+#[derive(Debug, Clone)]
+pub struct Post {
+    pub path: PathBuf,
+    pub meta: Meta,
+    pub date: Zoned,
+    pub slug: String,
+    pub body: CleanBody,
+    /// Text before `<!-- more -->`, or a CJK-aware cut of the body text.
+    pub summary: String,
+    /// Unproxied header image; `None` for placeholders.
+    pub cover: Option<String>,
+}
+
+/// What list pages know about a post: small, and without its body.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostRef {
+    pub title: String,
+    /// Site-relative and percent-encoded, starting and ending with `/`.
+    pub url: String,
+    /// Output-relative directory holding `index.html`, unencoded.
+    #[serde(skip)]
+    pub dir: String,
+    #[serde(skip)]
+    pub date: Zoned,
+    #[serde(skip)]
+    pub updated: Option<Zoned>,
+    pub summary: String,
+    /// Header image, or the first body image.
+    pub thumbnail: Option<String>,
+    pub categories: Vec<Vec<String>>,
+    pub tags: Vec<String>,
+    pub author: Option<String>,
+    pub words: usize,
+    pub reading_minutes: usize,
+    #[serde(skip)]
+    pub source: PathBuf,
+}
