@@ -89,6 +89,14 @@ pub struct Post {
     pub cover: Option<String>,
 }
 
+/// A link to a taxonomy term, as templates show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    pub name: String,
+    /// Site-relative and percent-encoded, like `PostRef::url`.
+    pub url: String,
+}
+
 /// What list pages know about a post: small, and without its body.
 #[derive(Debug, Clone, Serialize)]
 pub struct PostRef {
@@ -102,14 +110,42 @@ pub struct PostRef {
     pub date: Zoned,
     #[serde(skip)]
     pub updated: Option<Zoned>,
+    /// RFC 3339 with the site's offset, for `<time datetime>` and metadata.
+    pub published: String,
+    /// `YYYY-MM-DD HH:MM` in the site's time zone, for display.
+    pub local_time: String,
     pub summary: String,
     /// Header image, or the first body image.
     pub thumbnail: Option<String>,
-    pub categories: Vec<Vec<String>>,
-    pub tags: Vec<String>,
-    pub author: Option<String>,
+    /// One breadcrumb trail per category path, outermost first.
+    pub categories: Vec<Vec<Link>>,
+    pub tags: Vec<Link>,
+    pub author: Option<Link>,
     pub words: usize,
     pub reading_minutes: usize,
     #[serde(skip)]
     pub source: PathBuf,
+}
+
+impl PostRef {
+    /// A minimal entry for tests of list-page stages.
+    pub fn for_test(title: &str, url: &str, date: Zoned) -> PostRef {
+        PostRef {
+            title: title.to_string(),
+            url: url.to_string(),
+            dir: url.trim_matches('/').to_string(),
+            published: date.timestamp().to_string(),
+            local_time: date.strftime("%Y-%m-%d %H:%M").to_string(),
+            date,
+            updated: None,
+            summary: String::new(),
+            thumbnail: None,
+            categories: Vec::new(),
+            tags: Vec::new(),
+            author: None,
+            words: 0,
+            reading_minutes: 0,
+            source: PathBuf::from(format!("{title}.md")),
+        }
+    }
 }
