@@ -9,6 +9,8 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 const SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
+    .add(b'&')
+    .add(b'\'')
     .add(b'#')
     .add(b'%')
     .add(b'/')
@@ -148,6 +150,7 @@ mod tests {
             ("2021/12/24/a b", "/2021/12/24/a%20b/"),
             ("tags/C#", "/tags/C%23/"),
             ("x/100%", "/x/100%25/"),
+            ("a&b'c", "/a%26b%27c/"),
             ("t/阿里", "/t/%E9%98%BF%E9%87%8C/"),
         ];
         for (dir, want) in cases {

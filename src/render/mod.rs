@@ -28,6 +28,7 @@ pub struct TemplateError {
 pub fn compile(theme: &Theme) -> Result<Tera, TemplateError> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+    tera.set_escape_fn(escape_html);
     let sources = theme
         .templates
         .iter()
@@ -45,6 +46,23 @@ pub fn compile(theme: &Theme) -> Result<Tera, TemplateError> {
         }
     })?;
     Ok(tera)
+}
+
+/// Escapes text for HTML text and quoted attributes. Unlike Tera's default it
+/// leaves `/` alone, so URLs stay readable and pages stay small.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Tera's error and every cause, on one line: the causes carry the line numbers.
