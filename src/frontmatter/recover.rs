@@ -136,7 +136,8 @@ impl Reader {
         {
             text.push('\n');
             text.push_str(line);
-            return self.close_quoted_if_done(number);
+            self.close_quoted_if_done();
+            return Ok(());
         }
         if let Some(Current {
             pending: Pending::Block { lines, .. },
@@ -209,7 +210,8 @@ impl Reader {
             line,
             pending,
         });
-        self.close_quoted_if_done(line)
+        self.close_quoted_if_done();
+        Ok(())
     }
 
     /// How the value after `key:` begins.
@@ -298,27 +300,28 @@ impl Reader {
         Ok(())
     }
 
-    fn close_quoted_if_done(&mut self, line: usize) -> Result<(), Stuck> {
+    /// Once a quoted value's closing quote has been read, the value is done.
+    fn close_quoted_if_done(&mut self) {
         let Some(current) = self.current.as_mut() else {
-            return Ok(());
+            return;
         };
         let Pending::Quoted { text } = &current.pending else {
-            return Ok(());
+            return;
         };
-        let key = current.key.clone();
         match scalar::quoted(text) {
             Quoted::Open => {}
             Quoted::Clean(clean) => current.pending = Pending::Done(Raw::Quoted(clean)),
             Quoted::Noisy(clean) => {
                 let message = format!(
-                    "`{key}` is {}, not valid YAML quoting; read as `{clean}`",
+                    "`{}` is {}, not valid YAML quoting; read as `{clean}`",
+                    current.key,
                     one_line(text)
                 );
                 current.pending = Pending::Done(Raw::Quoted(clean));
+                let line = current.line;
                 self.note(line, message);
             }
         }
-        Ok(())
     }
 
     fn finish(&mut self) -> Result<(), Stuck> {
@@ -455,6 +458,7 @@ mod tests {
             ("title: @foo\n", json!({"title": "@foo"}), vec![2]),
             ("tags:\n\t- a\n\t- b\n", json!({"tags": ["a", "b"]}), vec![3]),
             ("title: \"Foo\" bar\n", json!({"title": "\"Foo\" bar"}), vec![2]),
+            ("x: 1\ntitle: 'a\n  b'c'\n", json!({"x": 1, "title": "a\n  b'c"}), vec![3]),
             // Valid shapes read the way YAML reads them, without notes.
             ("c:\n - a\n -  - b\n    - c\n - d\n", json!({"c": ["a", ["b", "c"], "d"]}), vec![]),
             ("summary: |\n  one\n  two\ntitle: x\n", json!({"summary": "one\ntwo", "title": "x"}), vec![]),
