@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::clean::CleanOptions;
 use crate::config::Config;
+use crate::model::{Draft, Post};
 use crate::problem::Problem;
 use crate::render::Renderer;
 use crate::write::Staging;
@@ -85,27 +86,67 @@ pub fn load_config(options: &BuildOptions) -> anyhow::Result<Config> {
 pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     let mut report = BuildReport::default();
     let config = load_config(options)?;
+    ensure_content_dir(options)?;
+    let output = write::check_output(&options.output, &options.root, &options.content)?;
+    let theme = theme::load(&options.root, &config.theme)?;
+    let tera = render::compile(&theme)?;
+    let site = analyse(options, &config, &theme, &mut report, |_| ());
+
+    let staging = Staging::begin(&output)?;
+    let renderer = Renderer::new(&tera, &config, &site.index, &site.posts);
+    report.pages = report.timed("render+write", || {
+        render_and_write(&renderer, &site.jobs, &staging, options.progress)
+    })?;
+    report.timed("static", || copy_statics(&theme, &staging))?;
+    if options.strict && !report.problems.is_empty() {
+        bail!(StrictFailure(report));
+    }
+    report.timed("swap", || staging.commit())?;
+    Ok(report)
+}
+
+pub fn ensure_content_dir(options: &BuildOptions) -> anyhow::Result<()> {
     if !options.content.is_dir() {
         bail!(
             "no content directory at {} (use --content DIR)",
             options.content.display()
         );
     }
-    let output = write::check_output(&options.output, &options.root, &options.content)?;
-    let theme = theme::load(&options.root, &config.theme)?;
-    let tera = render::compile(&theme)?;
+    Ok(())
+}
 
-    let (sources, problems) = report.timed("load", || {
+/// The site as planned: posts read, cleaned and indexed, and every page it will
+/// have. Nothing is rendered or written.
+pub struct Analysis<T> {
+    pub index: index::Index,
+    /// In index order (newest first), bodies included.
+    pub posts: Vec<Post>,
+    pub jobs: Vec<plan::PageJob>,
+    /// What the caller's `inspect` returned for each published draft, in no set order.
+    pub inspected: Vec<T>,
+}
+
+/// Runs every reading stage (load, front matter, selection, clean, index, plan),
+/// timing each and adding its problems to `report`. `inspect` sees each published
+/// draft before it is cleaned (`check` reads links from the raw bodies there).
+pub fn analyse<T: Send>(
+    options: &BuildOptions,
+    config: &Config,
+    theme: &theme::Theme,
+    report: &mut BuildReport,
+    inspect: impl Fn(&Draft) -> T + Sync,
+) -> Analysis<T> {
+    let sources = report.timed("load", || {
         let (files, mut problems) = load::find_posts(&options.content, &options.root);
         let (sources, mut more) = load::read_all(&files, &options.root);
         problems.append(&mut more);
         (sources, problems)
     });
+    let (sources, problems) = sources;
     report.problems.extend(problems);
 
-    let drafts = report.timed("front matter", || parse_all(&sources, &config));
+    let (drafts, problems) = report.timed("front matter", || parse_all(&sources, config));
     drop(sources);
-    let (drafts, problems) = drafts;
     report.problems.extend(problems);
 
     let now = jiff::Zoned::now().with_time_zone(config.timezone.clone());
@@ -118,16 +159,19 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
         .into_iter()
         .partition(|d| prepare::held_back(d, &selection).is_none());
     report.held_back = held.len();
-    let clean_options = CleanOptions::from_config(&config);
-    let posts = report.timed("clean", || {
+    let clean_options = CleanOptions::from_config(config);
+    let (posts, inspected): (Vec<_>, Vec<_>) = report.timed("clean", || {
         published
             .into_par_iter()
-            .map(|d| prepare::prepare(d, &clean_options))
-            .collect::<Vec<_>>()
+            .map(|d| {
+                let seen = inspect(&d);
+                (prepare::prepare(d, &clean_options), seen)
+            })
+            .unzip()
     });
     report.posts = posts.len();
 
-    let indexed = report.timed("index", || index::build(posts, &config));
+    let indexed = report.timed("index", || index::build(posts, config));
     report.problems.extend(indexed.problems.iter().cloned());
     let jobs = report.timed("plan", || {
         plan::plan(
@@ -136,30 +180,22 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
             theme.templates.contains_key("search.html"),
         )
     });
-
-    let staging = Staging::begin(&output)?;
-    let renderer = Renderer::new(&tera, &config, &indexed.index, &indexed.posts);
-    let pages = report.timed("render+write", || {
-        render_and_write(&renderer, &jobs, &staging, options.progress)
-    })?;
-    report.pages = pages;
-    report.timed("static", || -> anyhow::Result<()> {
-        for (relative, asset) in &theme.statics {
-            staging.copy_asset(relative, asset)?;
-        }
-        Ok(())
-    })?;
-    if options.strict && !report.problems.is_empty() {
-        bail!(StrictFailure(report));
+    Analysis {
+        index: indexed.index,
+        posts: indexed.posts,
+        jobs,
+        inspected,
     }
-    report.timed("swap", || staging.commit())?;
-    Ok(report)
 }
 
-fn parse_all(
-    sources: &[load::Source],
-    config: &Config,
-) -> (Vec<crate::model::Draft>, Vec<Problem>) {
+fn copy_statics(theme: &theme::Theme, staging: &Staging) -> anyhow::Result<()> {
+    for (relative, asset) in &theme.statics {
+        staging.copy_asset(relative, asset)?;
+    }
+    Ok(())
+}
+
+fn parse_all(sources: &[load::Source], config: &Config) -> (Vec<Draft>, Vec<Problem>) {
     let results: Vec<_> = sources
         .par_iter()
         .map(|s| frontmatter::parse(s, &config.timezone))
