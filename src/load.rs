@@ -85,33 +85,18 @@ pub fn read_all(files: &[PathBuf], shown_root: &Path) -> (Vec<Source>, Vec<Probl
 }
 
 pub fn read_one(path: &Path, shown: &Path) -> (Option<Source>, Vec<Problem>) {
-    let metadata = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            return (
-                None,
-                vec![Problem::error(shown, format!("cannot read: {e}"))],
-            )
+    let refuse = |message: String| (None, vec![Problem::error(shown, message)]);
+    let (bytes, mtime) = match read_limited(path) {
+        Ok(Some(read)) => read,
+        Ok(None) => {
+            let message = format!(
+                "file is {} MB or more; such posts are refused",
+                MAX_POST_BYTES / (1024 * 1024)
+            );
+            return refuse(message);
         }
+        Err(e) => return refuse(format!("cannot read: {e}")),
     };
-    if metadata.len() > MAX_POST_BYTES {
-        let mb = metadata.len() / (1024 * 1024);
-        let message = format!(
-            "file is {mb} MB; posts over {} MB are refused",
-            MAX_POST_BYTES / (1024 * 1024)
-        );
-        return (None, vec![Problem::error(shown, message)]);
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return (
-                None,
-                vec![Problem::error(shown, format!("cannot read: {e}"))],
-            )
-        }
-    };
-    let mtime = metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH);
     match decode(&bytes) {
         Ok((text, warning)) => {
             let problems = warning
@@ -125,8 +110,56 @@ pub fn read_one(path: &Path, shown: &Path) -> (Option<Source>, Vec<Problem>) {
             };
             (Some(source), problems)
         }
-        Err(message) => (None, vec![Problem::error(shown, message)]),
+        Err(message) => {
+            let mut problem = Problem::error(shown, message);
+            if let Some((line, column)) =
+                first_bad_byte(&bytes).map(|at| line_and_column(&bytes, at))
+            {
+                problem = problem.at(line, Some(column));
+            }
+            (None, vec![problem])
+        }
     }
+}
+
+/// The file's bytes and mtime; `None` when it holds [`MAX_POST_BYTES`] or more.
+/// The read itself is capped too, so a file that grows after its size was taken
+/// (or lies about it) is never read whole into memory.
+fn read_limited(path: &Path) -> std::io::Result<Option<(Vec<u8>, SystemTime)>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    if metadata.len() >= MAX_POST_BYTES {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(MAX_POST_BYTES).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 >= MAX_POST_BYTES {
+        return Ok(None);
+    }
+    let mtime = metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+    Ok(Some((bytes, mtime)))
+}
+
+/// Where a file stops being text: its first NUL, else its first byte that is not UTF-8.
+fn first_bad_byte(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .iter()
+        .position(|&b| b == 0)
+        .or_else(|| std::str::from_utf8(bytes).err().map(|e| e.valid_up_to()))
+}
+
+/// The 1-based line and character column of byte `offset`.
+fn line_and_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_text = before.get(line_start..).unwrap_or_default();
+    let line_text = line_text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line_text);
+    (line, String::from_utf8_lossy(line_text).chars().count() + 1)
 }
 
 /// UTF-8 (BOM stripped), else GB18030 when that decodes without a single error.
@@ -183,6 +216,40 @@ mod tests {
                 (Err(msg), Err(want)) => assert!(msg.contains(want), "{msg}"),
                 (got, want) => panic!("{bytes:?}: got {got:?}, want {want:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn undecodable_files_are_located() {
+        // `\xe7\xac\xac` and `\xe8\xa1\x8c` are 第 and 行: columns count characters.
+        let cases: [(&[u8], _); 5] = [
+            (b"ok", None),
+            (b"---\ntitle: a\0b\n", Some((2, 9))),
+            (b"\xEF\xBB\xBFab\0", Some((1, 3))),
+            (b"\xe7\xac\xac\n\xe8\xa1\x8c\xff", Some((2, 2))),
+            (b"\xff", Some((1, 1))),
+        ];
+        for (bytes, want) in cases {
+            let got = first_bad_byte(bytes).map(|at| line_and_column(bytes, at));
+            assert_eq!(got, want, "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn read_refuses_at_the_limit_without_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.md");
+        let file = std::fs::File::create(&path).unwrap();
+        for (len, refused) in [(MAX_POST_BYTES, true), (MAX_POST_BYTES - 1, false)] {
+            file.set_len(len).unwrap();
+            let (source, problems) = read_one(&path, Path::new("huge.md"));
+            assert!(source.is_none());
+            let message = &problems[0].message;
+            assert_eq!(
+                message.contains("50 MB or more"),
+                refused,
+                "{len}: {message}"
+            );
         }
     }
 
