@@ -6,9 +6,12 @@
 pub mod clean;
 pub mod config;
 pub mod date;
+pub mod feeds;
 pub mod frontmatter;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod problem;
+pub mod search;
+pub mod sitemap;
 pub mod slug;
