@@ -45,7 +45,7 @@ pub struct Channel<'a> {
 const GENERATOR: &str = "gazette";
 
 /// `base_url` joined with a site-relative (or output-relative) path.
-fn absolute(config: &Config, path: &str) -> String {
+pub(crate) fn absolute(config: &Config, path: &str) -> String {
     let path = path.trim_start_matches('/');
     format!("{}/{}", config.base_url, path)
 }
@@ -91,7 +91,7 @@ fn in_site_zone(config: &Config, time: &Zoned) -> Zoned {
 }
 
 /// RFC 3339 with the site's offset, e.g. `2021-12-24T00:00:00+08:00`.
-fn rfc3339(config: &Config, time: &Zoned) -> String {
+pub(crate) fn rfc3339(config: &Config, time: &Zoned) -> String {
     in_site_zone(config, time)
         .strftime("%Y-%m-%dT%H:%M:%S%:z")
         .to_string()
