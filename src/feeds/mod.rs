@@ -50,19 +50,20 @@ pub(crate) fn absolute(config: &Config, path: &str) -> String {
     format!("{}/{}", config.base_url, path)
 }
 
-/// The newest `feed_limit` items, newest first; ties keep a stable URL order so
-/// rebuilding the same site gives the same bytes.
+/// The newest `feed_limit` items, newest first.
 fn newest<'i, 'a>(config: &Config, items: &'i [FeedItem<'a>]) -> Vec<&'i FeedItem<'a>> {
     let mut chosen: Vec<&FeedItem> = items.iter().collect();
-    chosen.sort_by(|a, b| {
-        b.post
-            .date
-            .timestamp()
-            .cmp(&a.post.date.timestamp())
-            .then_with(|| a.post.url.cmp(&b.post.url))
-    });
+    chosen.sort_by(|a, b| newest_first(a.post, b.post));
     chosen.truncate(config.feed_limit);
     chosen
+}
+
+/// Newest first; equal dates by URL, so rebuilding gives the same order.
+pub(crate) fn newest_first(a: &PostRef, b: &PostRef) -> std::cmp::Ordering {
+    b.date
+        .timestamp()
+        .cmp(&a.date.timestamp())
+        .then_with(|| a.url.cmp(&b.url))
 }
 
 /// When a post last changed: `updated` when it is set and not before `date`.
