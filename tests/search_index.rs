@@ -21,8 +21,40 @@ fn varint(bytes: &[u8], at: &mut usize) -> u64 {
     }
 }
 
-/// term → [(doc, in_title)] of one shard file.
-fn read_shard(bytes: &[u8]) -> BTreeMap<String, Vec<(u64, bool)>> {
+fn read_deltas(bytes: &[u8], at: &mut usize, docs: u64) -> Vec<(u64, bool)> {
+    let mut next = 0;
+    (0..docs)
+        .map(|_| {
+            let v = varint(bytes, at);
+            let doc = next + (v >> 1);
+            next = doc + 1;
+            (doc, v & 1 == 1)
+        })
+        .collect()
+}
+
+fn read_bitmap(bytes: &[u8], at: &mut usize, end: usize) -> Vec<(u64, bool)> {
+    let len = varint(bytes, at) as usize;
+    let mut postings: Vec<(u64, bool)> = (0..len * 8)
+        .filter(|d| bytes[*at + d / 8] & (1 << (d % 8)) != 0)
+        .map(|d| (d as u64, false))
+        .collect();
+    *at += len;
+    let mut next = 0;
+    while *at < end {
+        let title = next + varint(bytes, at);
+        next = title + 1;
+        postings
+            .iter_mut()
+            .find(|(d, _)| *d == title)
+            .expect("title doc in bitmap")
+            .1 = true;
+    }
+    postings
+}
+
+/// term → ([(doc, in_title)], stored as a bitmap) of one shard file.
+fn read_shard(bytes: &[u8]) -> BTreeMap<String, (Vec<(u64, bool)>, bool)> {
     assert_eq!(&bytes[..4], b"GZS1");
     let mut at = 4;
     let mut terms = BTreeMap::new();
@@ -31,18 +63,16 @@ fn read_shard(bytes: &[u8]) -> BTreeMap<String, Vec<(u64, bool)>> {
         let term = String::from_utf8(bytes[at..at + len].to_vec()).unwrap();
         at += len;
         let docs = varint(bytes, &mut at);
-        let payload_end = varint(bytes, &mut at) as usize + at;
-        let mut next = 0;
-        let postings: Vec<(u64, bool)> = (0..docs)
-            .map(|_| {
-                let v = varint(bytes, &mut at);
-                let doc = next + (v >> 1);
-                next = doc + 1;
-                (doc, v & 1 == 1)
-            })
-            .collect();
+        let header = varint(bytes, &mut at);
+        let payload_end = (header >> 1) as usize + at;
+        let postings = if header & 1 == 1 {
+            read_bitmap(bytes, &mut at, payload_end)
+        } else {
+            read_deltas(bytes, &mut at, docs)
+        };
+        assert_eq!(postings.len() as u64, docs, "{term}");
         assert_eq!(at, payload_end, "{term}");
-        terms.insert(term, postings);
+        terms.insert(term, (postings, header & 1 == 1));
     }
     assert_eq!(at, bytes.len());
     terms
@@ -74,6 +104,10 @@ impl Index {
 
     /// Postings of a query's terms, read only from the shard each term hashes to.
     fn lookup(&self, term: &str) -> Option<Vec<(u64, bool)>> {
+        self.lookup_stored(term).map(|(postings, _)| postings)
+    }
+
+    fn lookup_stored(&self, term: &str) -> Option<(Vec<(u64, bool)>, bool)> {
         read_shard(&self.files[&self.shard_of(term)]).remove(term)
     }
 
@@ -83,6 +117,17 @@ impl Index {
             serde_json::from_slice(&self.files[&format!("search/docs/{chunk}.json")]).unwrap();
         rows[id as usize % DOCS_PER_CHUNK].clone()
     }
+}
+
+fn search_docs<'a, T: AsRef<str>>(posts: &'a [PostRef], texts: &'a [T]) -> Vec<SearchDoc<'a>> {
+    posts
+        .iter()
+        .zip(texts)
+        .map(|(post, text)| SearchDoc {
+            post,
+            text: text.as_ref(),
+        })
+        .collect()
 }
 
 fn post(title: &str, url: &str, day: u32) -> PostRef {
@@ -113,11 +158,7 @@ fn terms_live_in_their_hashed_shard_with_newest_first_ids() {
         "The LOG4J bug, also known as Log4Shell.",
         "阿里云在云计算市场赢了一晚上。",
     ];
-    let docs: Vec<SearchDoc> = posts
-        .iter()
-        .zip(texts)
-        .map(|(post, text)| SearchDoc { post, text })
-        .collect();
+    let docs = search_docs(&posts, &texts);
     let index = Index::build(&docs);
     assert_eq!(index.manifest["docs"], 3);
     // Ids: a (Dec 24) = 0, c (Dec 20) = 1, b (Dec 10) = 2.
@@ -171,11 +212,7 @@ fn many_posts(n: usize) -> (Vec<PostRef>, Vec<String>) {
 #[test]
 fn shards_grow_with_the_archive_and_every_term_is_findable() {
     let (posts, texts) = many_posts(2000);
-    let docs: Vec<SearchDoc> = posts
-        .iter()
-        .zip(&texts)
-        .map(|(post, text)| SearchDoc { post, text })
-        .collect();
+    let docs = search_docs(&posts, &texts);
     let index = Index::build(&docs);
     let shards = index.manifest["shards"].as_u64().unwrap();
     assert!(shards > 4, "{shards} shards");
@@ -206,13 +243,36 @@ fn shards_grow_with_the_archive_and_every_term_is_findable() {
 }
 
 #[test]
+fn dense_terms_become_bitmaps_that_keep_title_flags() {
+    let posts: Vec<PostRef> = (0..400)
+        .map(|i| {
+            let title = if i % 50 == 0 { "common title" } else { "title" };
+            post(title, &format!("/p/{i:03}/"), 1)
+        })
+        .collect();
+    let texts: Vec<String> = (0..400).map(|i| format!("common text {i}")).collect();
+    let docs = search_docs(&posts, &texts);
+    let index = Index::build(&docs);
+    let (postings, bitmap) = index.lookup_stored("common").unwrap();
+    assert!(bitmap, "a term in every document is stored as a bitmap");
+    assert!(
+        !index.lookup_stored("7").unwrap().1,
+        "a term in one document is not"
+    );
+    assert_eq!(postings.len(), 400);
+    let titled: Vec<u64> = postings
+        .iter()
+        .filter(|(_, t)| *t)
+        .map(|(d, _)| *d)
+        .collect();
+    // Same date, so ids follow URLs: /p/000/ is 0, /p/050/ is 50, ...
+    assert_eq!(titled, [0, 50, 100, 150, 200, 250, 300, 350]);
+}
+
+#[test]
 fn output_does_not_depend_on_input_order() {
     let (posts, texts) = many_posts(300);
-    let docs: Vec<SearchDoc> = posts
-        .iter()
-        .zip(&texts)
-        .map(|(post, text)| SearchDoc { post, text })
-        .collect();
+    let docs = search_docs(&posts, &texts);
     let mut reversed = docs.clone();
     reversed.reverse();
     assert_eq!(

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::Stdio;
 
 use gazette::config::Config;
-use gazette::search::tokenize::query_terms;
+use gazette::search::tokenize::{index_terms, query_terms};
 
 /// Inputs where two tokenizers could plausibly disagree.
 const TRICKY: &[&str] = &[
@@ -123,4 +123,59 @@ fn the_browser_code_finds_the_real_articles() {
         "log4j is past the stored text"
     );
     assert_eq!(results[3]["hits"], 0);
+}
+
+/// The browser's hit counts against brute force over the documents' index terms,
+/// with queries whose lists are dense (bitmaps) and sparse (deltas).
+#[test]
+fn the_browser_code_agrees_with_brute_force() {
+    let Some(shared) = search_common::shared_dir() else {
+        return;
+    };
+    let config = Config::default();
+    let posts = search_common::load_dir(&shared.join("corpus"), &config);
+    let site = tempfile::tempdir().unwrap();
+    search_common::write_index(&config, &posts, site.path());
+    let searchable: Vec<Vec<String>> = posts
+        .iter()
+        .map(|p| {
+            let author = p.post.author.as_ref().map_or("", |a| a.name.as_str());
+            let mut terms = index_terms(&p.post.title);
+            terms.extend(index_terms(author));
+            terms.extend(index_terms(&p.text));
+            terms
+        })
+        .collect();
+    let queries = [
+        "的",
+        "是",
+        "中国",
+        "游戏",
+        "ZAKER",
+        "the",
+        "阿里云",
+        "Log4j2",
+        "一个",
+        "手机 发布",
+    ];
+    let Some(results) = search_common::run_queries(site.path(), &queries) else {
+        return;
+    };
+    for (query, result) in queries.iter().zip(results) {
+        let terms = query_terms(query);
+        let expected = searchable
+            .iter()
+            .filter(|doc| terms.iter().all(|t| doc.contains(t)))
+            .count();
+        assert_eq!(result["hits"], expected, "{query}");
+        // Title matches rank first, whichever way the list is stored.
+        let in_title = |title: &str| {
+            let title_terms = index_terms(title);
+            terms.iter().all(|t| title_terms.contains(t))
+        };
+        if posts.iter().any(|p| in_title(&p.post.title)) {
+            let top = result["top"][0]["title"].as_str().unwrap();
+            assert!(in_title(top), "{query}: {top}");
+        }
+    }
 }

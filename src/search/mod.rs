@@ -14,10 +14,14 @@
 //! - `terms/<s>.bin`, `s = fnv1a32(utf8(term)) % N`: every term of shard `s` with
 //!   its posting list. Binary, all integers unsigned LEB128 varints:
 //!   `"GZS1"`, term count, then per term (sorted by UTF-8 bytes): byte length, UTF-8
-//!   bytes, document count, payload byte length, payload. The payload holds one
-//!   varint per document, ascending: `(doc - previous - 1) << 1 | in_title`, the
-//!   first counting from `previous = -1`. The payload length lets a reader skip
-//!   terms it does not want without decoding them.
+//!   bytes, document count, `payload length << 1 | is_bitmap`, payload. The length
+//!   lets a reader skip terms it does not want without decoding them.
+//!   A delta payload holds one varint per document, ascending:
+//!   `(doc - previous - 1) << 1 | in_title`, the first counting from
+//!   `previous = -1`. A bitmap payload (chosen when smaller, for terms in a large
+//!   share of documents) is the bitmap's byte length, the bitmap (document `d` is
+//!   bit `d % 8` of byte `d / 8`), then the documents with the term in their title
+//!   as varints `doc - previous - 1` up to the payload's end.
 //!   `N` grows with the archive so shards average about [`TARGET_SHARD_BYTES`].
 //! - `docs/<k>.json`: documents `k*C .. (k+1)*C` as `[url, title, date, source,
 //!   text]` arrays, `text` being the first [`SNIPPET_SOURCE_CHARS`] characters of the
@@ -30,6 +34,7 @@ pub mod postings;
 pub mod tokenize;
 
 mod files;
+mod termset;
 
 use rayon::prelude::*;
 
@@ -42,7 +47,7 @@ use self::tokenize::normalize;
 
 /// The average shard size aimed for: small enough that a three-term query stays
 /// in the low hundreds of kilobytes, large enough to keep the file count modest.
-pub const TARGET_SHARD_BYTES: usize = 64 * 1024;
+pub const TARGET_SHARD_BYTES: usize = 32 * 1024;
 /// Documents per `docs/<k>.json` chunk.
 pub const DOCS_PER_CHUNK: usize = 8;
 /// Body characters kept per document for snippets.

@@ -7,6 +7,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
+use super::termset::TermSet;
 use super::tokenize::{for_each_index_term, Term};
 
 /// Documents tokenised together before their terms are merged; bounds the memory
@@ -41,12 +42,41 @@ pub struct Postings {
 }
 
 impl Postings {
-    fn push(&mut self, doc: u32, in_title: bool) {
+    pub(super) fn push(&mut self, doc: u32, in_title: bool) {
         let gap = doc.saturating_sub(self.next_doc);
         write_varint(&mut self.encoded, u64::from(gap) << 1 | u64::from(in_title));
-        self.next_doc = doc + 1;
+        self.next_doc = doc.saturating_add(1);
         self.docs += 1;
     }
+
+    /// One past the highest document number in the list.
+    pub fn end(&self) -> u32 {
+        self.next_doc
+    }
+
+    /// The documents and their title flags, ascending.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, bool)> + '_ {
+        let mut bytes = self.encoded.iter();
+        let mut next = 0u32;
+        std::iter::from_fn(move || {
+            let value = read_varint(&mut bytes)?;
+            let doc = next.saturating_add((value >> 1) as u32);
+            next = doc.saturating_add(1);
+            Some((doc, value & 1 == 1))
+        })
+    }
+}
+
+fn read_varint<'b>(bytes: &mut impl Iterator<Item = &'b u8>) -> Option<u64> {
+    let (mut value, mut shift) = (0u64, 0);
+    for &b in bytes {
+        value |= u64::from(b & 0x7F).checked_shl(shift).unwrap_or(0);
+        if b < 0x80 {
+            return Some(value);
+        }
+        shift += 7;
+    }
+    None
 }
 
 pub fn write_varint(out: &mut Vec<u8>, mut value: u64) {
@@ -113,11 +143,27 @@ impl Partition {
 }
 
 /// One distinct term of one document.
+#[derive(Clone, Copy)]
 struct Token<'t> {
-    partition: u32,
     hash: u32,
     term: Term<'t>,
     in_title: bool,
+}
+
+/// A document's distinct terms, grouped by partition: partition `p` holds
+/// `tokens[bounds[p]..bounds[p + 1]]`.
+struct DocTokens<'t> {
+    tokens: Vec<Token<'t>>,
+    bounds: Vec<u32>,
+}
+
+impl DocTokens<'_> {
+    fn of_partition(&self, partition: usize) -> &[Token<'_>] {
+        let at = |p: usize| self.bounds.get(p).map_or(0, |&b| b as usize);
+        self.tokens
+            .get(at(partition)..at(partition + 1))
+            .unwrap_or(&[])
+    }
 }
 
 /// One document's text, normalised, with the end of its title part.
@@ -138,20 +184,19 @@ pub fn build(
     for batch_start in (0..count).step_by(BATCH_DOCS) {
         let batch = batch_start..(batch_start + BATCH_DOCS).min(count);
         let texts: Vec<DocText> = batch.clone().into_par_iter().map(&text_of).collect();
-        let tokens: Vec<Vec<Token>> = texts
+        let tokens: Vec<DocTokens> = texts
             .par_iter()
-            .map(|text| distinct_tokens(text, partition_count as u32))
+            .map_init(TermSet::default, |cjk, text| {
+                distinct_tokens(text, cjk, partition_count)
+            })
             .collect();
         partitions
             .par_iter_mut()
             .enumerate()
             .for_each(|(index, partition)| {
-                let index = index as u32;
                 for (offset, doc_tokens) in tokens.iter().enumerate() {
                     let doc = (batch_start + offset) as u32;
-                    let from = doc_tokens.partition_point(|t| t.partition < index);
-                    let to = doc_tokens.partition_point(|t| t.partition <= index);
-                    for token in &doc_tokens[from..to] {
+                    for token in doc_tokens.of_partition(index) {
                         partition.push(token, doc);
                     }
                 }
@@ -173,32 +218,67 @@ pub fn build(
         .collect()
 }
 
-/// A document's distinct terms, sorted by partition, each flagged when the title
-/// has it.
-fn distinct_tokens(text: &DocText, partition_count: u32) -> Vec<Token<'_>> {
-    let mut tokens = Vec::new();
+/// A document's distinct terms, each flagged when the title has it (the title is
+/// read first, and the first occurrence's flag is kept), grouped by partition.
+fn distinct_tokens<'t>(
+    text: &'t DocText,
+    cjk: &mut TermSet,
+    partition_count: usize,
+) -> DocTokens<'t> {
     let (title, body) = text
         .normalized
         .split_at(text.title_end.min(text.normalized.len()));
+    cjk.clear();
+    let mut words: Vec<(&str, bool)> = Vec::new();
     for (part, in_title) in [(title, true), (body, false)] {
-        for_each_index_term(part, |term| {
-            tokens.push(Token {
-                partition: 0,
-                hash: 0,
-                term,
-                in_title,
-            });
+        for_each_index_term(part, |term| match term {
+            Term::Cjk(key) => cjk.insert(key, in_title),
+            Term::Word(word) => words.push((word, !in_title)),
         });
     }
-    // Title occurrences sort first, so dedup keeps the flag.
-    tokens.sort_unstable_by(|a, b| a.term.cmp(&b.term).then(b.in_title.cmp(&a.in_title)));
-    tokens.dedup_by(|later, first| later.term == first.term);
-    for token in &mut tokens {
-        token.hash = token.term.with_bytes(shard_hash);
-        token.partition = token.hash % partition_count;
+    // Words are few: sorting puts a title occurrence (`false` = not "not in title")
+    // first, and dedup keeps it.
+    words.sort_unstable();
+    words.dedup_by_key(|(word, _)| *word);
+    let cjk = cjk
+        .distinct()
+        .iter()
+        .map(|&(key, in_title)| (Term::Cjk(key), in_title));
+    let words = words
+        .iter()
+        .map(|&(word, not_in_title)| (Term::Word(word), !not_in_title));
+    let tokens: Vec<Token> = cjk
+        .chain(words)
+        .map(|(term, in_title)| Token {
+            hash: term.with_bytes(shard_hash),
+            term,
+            in_title,
+        })
+        .collect();
+    group_by_partition(tokens, partition_count)
+}
+
+/// A counting sort of `tokens` by `hash % partition_count`.
+fn group_by_partition(tokens: Vec<Token<'_>>, partition_count: usize) -> DocTokens<'_> {
+    let partition = |token: &Token| token.hash as usize % partition_count;
+    let mut bounds = vec![0u32; partition_count + 1];
+    for token in &tokens {
+        bounds[partition(token) + 1] += 1;
     }
-    tokens.sort_by_key(|token| token.partition);
-    tokens
+    for p in 0..partition_count {
+        bounds[p + 1] += bounds[p];
+    }
+    let mut next: Vec<u32> = bounds[..partition_count].to_vec();
+    let mut grouped = tokens.clone();
+    for token in tokens {
+        let slot = &mut next[partition(&token)];
+        grouped[*slot as usize] = token;
+        *slot += 1;
+    }
+    DocTokens {
+        tokens: grouped,
+        bounds,
+    }
 }
 
 #[cfg(test)]
@@ -213,22 +293,6 @@ mod tests {
             normalized: format!("{title}\n{}", normalize(body)),
             title_end,
         }
-    }
-
-    fn decode(encoded: &[u8]) -> Vec<(u32, bool)> {
-        let mut out = Vec::new();
-        let (mut value, mut shift, mut next) = (0u64, 0, 0u32);
-        for &b in encoded {
-            value |= u64::from(b & 0x7F) << shift;
-            shift += 7;
-            if b & 0x80 == 0 {
-                let doc = next + (value >> 1) as u32;
-                out.push((doc, value & 1 == 1));
-                next = doc + 1;
-                (value, shift) = (0, 0);
-            }
-        }
-        out
     }
 
     #[test]
@@ -246,7 +310,7 @@ mod tests {
             built
                 .iter()
                 .find(|(term, _)| term.as_term().to_text() == text)
-                .map(|(_, p)| decode(&p.encoded))
+                .map(|(_, p)| p.iter().collect::<Vec<_>>())
         };
         assert_eq!(find("阿里"), Some(vec![(0, true), (2, false)]));
         assert_eq!(find("log4j"), Some(vec![(0, false), (2, true)]));

@@ -8,6 +8,7 @@
 (function (global) {
   "use strict";
 
+  var FORMAT_VERSION = 1;
   var PAGE_SIZE = 10;
   var SNIPPET_BEFORE = 30;
   var SNIPPET_LENGTH = 120;
@@ -121,24 +122,54 @@
       var match = length === wanted.length && sameBytes(shard, reader.at, wanted);
       reader.at += length;
       var docs = reader.varint();
-      var payload = reader.varint();
+      var header = reader.varint();
+      var payload = Math.floor(header / 2);
       if (!match) {
         reader.at += payload;
         continue;
       }
-      var ids = new Uint32Array(docs);
-      var titles = new Uint8Array(docs);
-      var next = 0;
-      for (var i = 0; i < docs; i++) {
-        var v = reader.varint();
-        var id = next + Math.floor(v / 2);
-        ids[i] = id;
-        titles[i] = v % 2;
-        next = id + 1;
-      }
-      return { ids: ids, titles: titles };
+      var end = reader.at + payload;
+      return header % 2 ? readBitmap(reader, docs, end) : readDeltas(reader, docs);
     }
     return null;
+  }
+
+  function readDeltas(reader, docs) {
+    var ids = new Uint32Array(docs);
+    var titles = new Uint8Array(docs);
+    var next = 0;
+    for (var i = 0; i < docs; i++) {
+      var v = reader.varint();
+      var id = next + Math.floor(v / 2);
+      ids[i] = id;
+      titles[i] = v % 2;
+      next = id + 1;
+    }
+    return { ids: ids, titles: titles };
+  }
+
+  function readBitmap(reader, docs, end) {
+    var length = reader.varint();
+    var bytes = reader.bytes;
+    var ids = new Uint32Array(docs);
+    var titles = new Uint8Array(docs);
+    var n = 0;
+    for (var b = 0; b < length && n < docs; b++) {
+      var byte = bytes[reader.at + b];
+      for (var bit = 0; byte && bit < 8; bit++, byte >>= 1) {
+        if (byte & 1 && n < docs) ids[n++] = b * 8 + bit;
+      }
+    }
+    reader.at += length;
+    var next = 0;
+    var k = 0;
+    while (reader.at < end) {
+      var title = next + reader.varint();
+      next = title + 1;
+      while (k < n && ids[k] < title) k++;
+      if (k < n && ids[k] === title) titles[k] = 1;
+    }
+    return { ids: ids.subarray(0, n), titles: titles.subarray(0, n) };
   }
 
   /** Documents in every list; `score` counts the terms found in the title. */
@@ -183,7 +214,11 @@
   Engine.prototype.manifest = function () {
     if (!this.manifestPromise) {
       this.manifestPromise = this.fetchBytes(this.base + "index.json", true).then(function (bytes) {
-        return JSON.parse(new TextDecoder().decode(bytes));
+        var manifest = JSON.parse(new TextDecoder().decode(bytes));
+        if (manifest.version !== FORMAT_VERSION) {
+          throw new Error("search index format " + manifest.version + ", expected " + FORMAT_VERSION);
+        }
+        return manifest;
       });
     }
     return this.manifestPromise;
