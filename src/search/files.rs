@@ -180,10 +180,16 @@ fn compact_url(url: &str) -> Cow<'_, str> {
                 out.push_str(text);
                 at = end;
             }
+            _ if run.is_empty() => {
+                // Not an escape: copy one character (a URL should be ASCII, but
+                // a raw character must not be cut in half).
+                let c = url[at..].chars().next().unwrap_or('%');
+                out.push(c);
+                at += c.len_utf8();
+            }
             _ => {
-                let width = if run.is_empty() { 1 } else { end - at };
-                out.push_str(&url[at..at + width]);
-                at += width;
+                out.push_str(&url[at..end]);
+                at = end;
             }
         }
     }
@@ -234,6 +240,7 @@ mod tests {
             ("/cut%E9%98/", "/cut%E9%98/"),
             ("/bad%ZZ%/", "/bad%ZZ%/"),
             ("/%F0%9F%98%80/", "/😀/"),
+            ("/raw/阿里/%E9%98%BF", "/raw/阿里/阿"),
         ];
         for (url, want) in cases {
             assert_eq!(compact_url(url), want, "{url}");
