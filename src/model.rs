@@ -134,7 +134,7 @@ impl PostRef {
             title: title.to_string(),
             url: url.to_string(),
             dir: url.trim_matches('/').to_string(),
-            published: date.timestamp().to_string(),
+            published: rfc3339(&date),
             local_time: date.strftime("%Y-%m-%d %H:%M").to_string(),
             date,
             updated: None,
@@ -148,4 +148,9 @@ impl PostRef {
             source: PathBuf::from(format!("{title}.md")),
         }
     }
+}
+
+/// RFC 3339 with the zone's numeric offset (`+08:00`), as feeds and JSON-LD want.
+pub fn rfc3339(date: &Zoned) -> String {
+    date.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }

@@ -1,0 +1,232 @@
+//! Taxonomies: categories (a tree, where a parent lists its descendants' posts),
+//! tags and authors. Terms are keyed by their lower-cased slugs so `Rust` and
+//! `rust` share one page.
+
+use std::collections::HashMap;
+
+use crate::model::{Link, Post};
+use crate::paths::dir_url;
+use crate::slug::slugify;
+
+#[derive(Debug, Default)]
+pub struct Taxonomy {
+    /// Sorted by `dir`, so a category's children follow it.
+    pub terms: Vec<Term>,
+    by_key: HashMap<String, usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// The display names from the root of the tree down to this term.
+    pub names: Vec<String>,
+    /// Output-relative directory, e.g. `categories/新媒体/zaker`.
+    pub dir: String,
+    pub url: String,
+    /// Indices into `Index::posts`, newest first.
+    pub posts: Vec<u32>,
+}
+
+impl Term {
+    pub fn name(&self) -> &str {
+        self.names.last().map_or("", String::as_str)
+    }
+
+    pub fn depth(&self) -> usize {
+        self.names.len()
+    }
+}
+
+impl Taxonomy {
+    pub fn get(&self, names: &[String]) -> Option<&Term> {
+        self.by_key.get(&key(names)).map(|&i| &self.terms[i])
+    }
+
+    pub fn link(&self, names: &[String]) -> Option<Link> {
+        self.get(names).map(|t| Link {
+            name: t.name().to_string(),
+            url: t.url.clone(),
+        })
+    }
+
+    fn finish(builder: Builder, root: &str) -> Taxonomy {
+        let mut terms: Vec<Term> = builder
+            .terms
+            .into_iter()
+            .map(|(names, posts)| {
+                let dir = std::iter::once(root.to_string())
+                    .chain(names.iter().map(|n| segment(n)))
+                    .collect::<Vec<_>>()
+                    .join("/");
+                Term {
+                    url: dir_url(&dir),
+                    names,
+                    dir,
+                    posts,
+                }
+            })
+            .collect();
+        terms.sort_by(|a, b| a.dir.cmp(&b.dir));
+        let by_key = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (key(&t.names), i))
+            .collect();
+        Taxonomy { terms, by_key }
+    }
+}
+
+fn segment(name: &str) -> String {
+    slugify(name).to_lowercase()
+}
+
+fn key(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| segment(n))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[derive(Default)]
+struct Builder {
+    terms: Vec<(Vec<String>, Vec<u32>)>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Builder {
+    fn add(&mut self, names: &[String], post: u32) {
+        let k = key(names);
+        let slot = *self.by_key.entry(k).or_insert_with(|| {
+            self.terms.push((names.to_vec(), Vec::new()));
+            self.terms.len() - 1
+        });
+        let posts = &mut self.terms[slot].1;
+        // Posts arrive in index order, so a repeat can only be the last one.
+        if posts.last() != Some(&post) {
+            posts.push(post);
+        }
+    }
+}
+
+/// Display names come from the oldest post that used a term, so they stay put
+/// as the archive grows; that is why terms are first created oldest first.
+fn register_oldest_first<F>(posts: &[Post], builder: &mut Builder, mut names_of: F)
+where
+    F: FnMut(&Post) -> Vec<Vec<String>>,
+{
+    for post in posts.iter().rev() {
+        for names in names_of(post) {
+            let k = key(&names);
+            if !builder.by_key.contains_key(&k) {
+                builder.terms.push((names, Vec::new()));
+                builder.by_key.insert(k, builder.terms.len() - 1);
+            }
+        }
+    }
+}
+
+fn collect<F>(posts: &[Post], root: &str, names_of: F) -> Taxonomy
+where
+    F: Fn(&Post) -> Vec<Vec<String>>,
+{
+    let mut builder = Builder::default();
+    register_oldest_first(posts, &mut builder, &names_of);
+    for (i, post) in posts.iter().enumerate() {
+        for names in names_of(post) {
+            builder.add(&names, i as u32);
+        }
+    }
+    Taxonomy::finish(builder, root)
+}
+
+/// Every prefix of every category path is a term: `a/b/c` files the post under
+/// `a`, `a/b` and `a/b/c`.
+pub fn collect_categories(posts: &[Post]) -> Taxonomy {
+    collect(posts, "categories", |post| {
+        let mut all = Vec::new();
+        for path in &post.meta.categories {
+            for depth in 1..=path.len() {
+                let prefix = path[..depth].to_vec();
+                if !all.contains(&prefix) {
+                    all.push(prefix);
+                }
+            }
+        }
+        all
+    })
+}
+
+/// A flat taxonomy such as tags or authors.
+pub fn collect_flat<F>(posts: &[Post], root: &str, values: F) -> Taxonomy
+where
+    F: Fn(&Post) -> Vec<String>,
+{
+    collect(posts, root, |post| {
+        values(post)
+            .into_iter()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| vec![v])
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CleanBody, Meta};
+
+    fn post(categories: &[&[&str]], tags: &[&str]) -> Post {
+        Post {
+            path: "p.md".into(),
+            meta: Meta {
+                categories: categories
+                    .iter()
+                    .map(|p| p.iter().map(|s| s.to_string()).collect())
+                    .collect(),
+                tags: tags.iter().map(|s| s.to_string()).collect(),
+                ..Meta::default()
+            },
+            date: jiff::Zoned::now(),
+            slug: "p".into(),
+            body: CleanBody::default(),
+            summary: String::new(),
+            cover: None,
+        }
+    }
+
+    #[test]
+    fn parents_list_descendants() {
+        let posts = vec![
+            post(&[&["新媒体", "ZAKER", "source"]], &[]),
+            post(&[&["新媒体", "36kr"]], &[]),
+            post(&[&["编程"], &["新媒体", "ZAKER"]], &[]),
+        ];
+        let t = collect_categories(&posts);
+        let cases: [(&[&str], &[u32]); 5] = [
+            (&["新媒体"], &[0, 1, 2]),
+            (&["新媒体", "ZAKER"], &[0, 2]),
+            (&["新媒体", "ZAKER", "source"], &[0]),
+            (&["新媒体", "36kr"], &[1]),
+            (&["编程"], &[2]),
+        ];
+        for (names, want) in cases {
+            let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+            assert_eq!(t.get(&names).unwrap().posts, want, "{names:?}");
+        }
+        let dirs: Vec<&str> = t.terms.iter().map(|t| t.dir.as_str()).collect();
+        assert_eq!(dirs[0], "categories/新媒体");
+        assert_eq!(dirs[1], "categories/新媒体/36kr");
+        assert_eq!(t.terms.len(), 5);
+    }
+
+    #[test]
+    fn tags_merge_by_case_and_keep_the_oldest_spelling() {
+        let posts = vec![post(&[], &["rust", "Go"]), post(&[], &["Rust", "", "C++"])];
+        let t = collect_flat(&posts, "tags", |p| p.meta.tags.clone());
+        let rust = t.get(&["RUST".to_string()]).unwrap();
+        assert_eq!(rust.name(), "Rust");
+        assert_eq!(rust.posts, [0, 1]);
+        assert_eq!(rust.dir, "tags/rust");
+        assert_eq!(t.terms.len(), 3);
+    }
+}

@@ -1,0 +1,58 @@
+//! From draft to post: choose which drafts are published, turn bodies into
+//! cleaned HTML, and settle each post's slug, summary and header image.
+//! Pure and per post, so it runs in parallel.
+
+use jiff::Zoned;
+
+use crate::clean::{self, CleanOptions};
+use crate::model::{BodyFormat, Draft, Post};
+use crate::slug::slugify;
+
+/// Summaries cut from body text stop near this many characters.
+pub const SUMMARY_CHARS: usize = 150;
+
+const MORE_MARKER: &str = "<!-- more -->";
+
+/// Which drafts the build publishes.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection<'a> {
+    pub now: &'a Zoned,
+    pub future: bool,
+    pub drafts: bool,
+}
+
+/// Why a draft is not published, if it isn't.
+pub fn held_back(draft: &Draft, selection: &Selection) -> Option<&'static str> {
+    if draft.meta.draft && !selection.drafts {
+        Some("draft")
+    } else if draft.date.timestamp() > selection.now.timestamp() && !selection.future {
+        Some("future")
+    } else {
+        None
+    }
+}
+
+pub fn prepare(draft: Draft, options: &CleanOptions) -> Post {
+    let html = match draft.format {
+        BodyFormat::Html => draft.body,
+        BodyFormat::Markdown => crate::markdown::to_html(&draft.body),
+    };
+    let author = draft.meta.author.as_deref();
+    let body = clean::clean(&html, options, author);
+    let summary = match (&draft.meta.summary, html.find(MORE_MARKER)) {
+        (Some(written), _) if !written.trim().is_empty() => written.trim().to_string(),
+        (_, Some(at)) => clean::clean(&html[..at], options, author).text,
+        _ => clean::excerpt(&body.text, SUMMARY_CHARS),
+    };
+    let slug = slugify(draft.meta.slug.as_deref().unwrap_or(&draft.stem));
+    let cover = clean::cover_image(draft.meta.cover.as_deref(), options);
+    Post {
+        path: draft.path,
+        meta: draft.meta,
+        date: draft.date,
+        slug,
+        body,
+        summary,
+        cover,
+    }
+}

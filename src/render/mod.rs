@@ -1,0 +1,225 @@
+//! Rendering: turns each planned page into bytes through the theme's Tera
+//! templates. Pure: templates arrive as strings and output leaves as bytes.
+//! Post content is data inserted with `| safe`, never itself a template.
+
+mod views;
+
+use tera::{Context, Tera};
+
+use crate::config::Config;
+use crate::index::{Index, Level};
+use crate::model::Post;
+use crate::paths::{dir_url, index_file};
+use crate::plan::{self, ListOf, PageJob, TaxonomyKind};
+use crate::theme::Theme;
+
+use views::{ArticleView, PageView};
+pub use views::{Pagination, SiteView};
+
+/// A template that failed to compile or render, with its name and Tera's reasons.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("template {template}: {message}")]
+pub struct TemplateError {
+    pub template: String,
+    pub message: String,
+}
+
+/// Compiles the theme's templates once per build.
+pub fn compile(theme: &Theme) -> Result<Tera, TemplateError> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+    tera.set_escape_fn(escape_html);
+    let sources = theme
+        .templates
+        .iter()
+        .map(|(name, (_, source))| (name.as_str(), source.as_str()));
+    tera.add_raw_templates(sources).map_err(|e| {
+        let template = theme
+            .templates
+            .keys()
+            .find(|name| e.to_string().contains(name.as_str()))
+            .cloned()
+            .unwrap_or_else(|| "(theme)".into());
+        TemplateError {
+            template,
+            message: error_chain(&e),
+        }
+    })?;
+    Ok(tera)
+}
+
+/// Escapes text for HTML text and quoted attributes. Unlike Tera's default it
+/// leaves `/` alone, so URLs stay readable and pages stay small.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Tera's error and every cause, on one line: the causes carry the line numbers.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// Everything a page render needs, shared by all pages of a build.
+pub struct Renderer<'a> {
+    pub tera: &'a Tera,
+    pub config: &'a Config,
+    pub index: &'a Index,
+    pub posts: &'a [Post],
+    pub site: SiteView,
+}
+
+/// One output file.
+pub struct Rendered {
+    /// Output-relative, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(tera: &'a Tera, config: &'a Config, index: &'a Index, posts: &'a [Post]) -> Self {
+        Renderer {
+            tera,
+            config,
+            index,
+            posts,
+            site: SiteView::new(config, index),
+        }
+    }
+
+    pub fn render(&self, job: &PageJob) -> Result<Rendered, TemplateError> {
+        let dir = plan::job_dir(job, self.index);
+        let (template, context) = match job {
+            PageJob::Article(i) => ("post.html", self.article(*i, &dir)),
+            PageJob::List { of, page, pages } => self.list(of, *page, *pages, &dir),
+            PageJob::TaxonomyIndex(kind) => ("taxonomy.html", self.taxonomy_index(*kind, &dir)),
+            PageJob::Search => (
+                "search.html",
+                self.base_context(PageView::new("search", &dir, self.config)),
+            ),
+            PageJob::NotFound => (
+                "404.html",
+                self.base_context(PageView::new("404", &dir, self.config)),
+            ),
+        };
+        let path = match job {
+            PageJob::NotFound => "404.html".to_string(),
+            _ => index_file(&dir),
+        };
+        let html = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| TemplateError {
+                template: template.to_string(),
+                message: error_chain(&e),
+            })?;
+        Ok(Rendered {
+            path,
+            bytes: html.into_bytes(),
+        })
+    }
+
+    fn base_context(&self, page: PageView) -> Context {
+        let mut context = Context::new();
+        context.insert("site", &self.site);
+        context.insert("page", &page);
+        context
+    }
+
+    fn article(&self, i: usize, dir: &str) -> Context {
+        let summary = &self.index.posts[i];
+        let mut page = PageView::new("article", dir, self.config);
+        page.name = Some(summary.title.clone());
+        let mut context = self.base_context(page);
+        context.insert("post", &ArticleView::new(summary, &self.posts[i]));
+        context.insert("newer", &i.checked_sub(1).map(|n| &self.index.posts[n]));
+        context.insert("older", &self.index.posts.get(i + 1));
+        let related: Vec<_> = crate::index::related(self.index, i, 5)
+            .into_iter()
+            .map(|r| &self.index.posts[r])
+            .collect();
+        context.insert("related", &related);
+        context
+    }
+
+    fn list(&self, of: &ListOf, page: usize, pages: usize, dir: &str) -> (&'static str, Context) {
+        let index = self.index;
+        let list_dir = plan::list_dir(of, index);
+        let per_page = self.config.paginate;
+        let len = plan::list_len(of, index);
+        let start = ((page - 1) * per_page).min(len);
+        let ids = plan::page_posts(of, index, start..(start + per_page).min(len));
+        let posts: Vec<_> = ids.iter().map(|&i| &index.posts[i]).collect();
+        let kind = match of {
+            ListOf::Home => "home",
+            ListOf::AllArchives => "archives",
+            ListOf::Bucket(_) => "archive",
+            ListOf::Term(TaxonomyKind::Categories, _) => "category",
+            ListOf::Term(TaxonomyKind::Tags, _) => "tag",
+            ListOf::Term(TaxonomyKind::Authors, _) => "author",
+        };
+        let mut view = PageView::new(kind, dir, self.config);
+        let mut context = Context::new();
+        match of {
+            ListOf::Home => view.feed = Some("/atom.xml".into()),
+            ListOf::AllArchives if page == 1 => context.insert("timeline", &views::timeline(index)),
+            ListOf::AllArchives => {}
+            ListOf::Bucket(b) => {
+                let bucket = &index.archives[*b];
+                view.name = Some(bucket.label());
+                context.insert("level", &level_name(bucket.level));
+                context.insert("children", &views::bucket_children(index, *b));
+            }
+            ListOf::Term(kind, t) => {
+                let term = &kind.of(index).terms[*t];
+                view.name = Some(term.name().to_string());
+                view.feed = Some(format!("{}atom.xml", dir_url(&term.dir)));
+                context.insert("term", &views::TermView::from(term));
+                context.insert("trail", &views::term_trail(*kind, index, term));
+                context.insert("children", &views::term_children(*kind, index, term));
+            }
+        }
+        context.insert("site", &self.site);
+        context.insert("page", &view);
+        context.insert("posts", &posts);
+        context.insert("pagination", &Pagination::new(&list_dir, page, pages));
+        let template = if kind == "home" {
+            "index.html"
+        } else {
+            "list.html"
+        };
+        (template, context)
+    }
+
+    fn taxonomy_index(&self, kind: TaxonomyKind, dir: &str) -> Context {
+        let name = kind.dir();
+        let mut context = self.base_context(PageView::new(name, dir, self.config));
+        context.insert("terms", &views::term_views(kind, self.index));
+        context
+    }
+}
+
+fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Year => "year",
+        Level::Month => "month",
+        Level::Day => "day",
+    }
+}

@@ -1,0 +1,245 @@
+//! What templates see: small serialisable views built per page from the index.
+//! No view holds more than one page of posts, so no page grows with the archive.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::index::{Index, Level, Term};
+use crate::model::{Image, Link, Post, PostRef};
+use crate::paths::{dir_url, page_dir};
+use crate::plan::{child_buckets, TaxonomyKind};
+
+/// Site-wide values, identical on every page.
+#[derive(Debug, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    /// Absolute, without a trailing slash.
+    pub base_url: String,
+    /// The base URL's path without a trailing slash (`""` at a domain root).
+    /// Templates write links as `{{ site.path }}{{ x.url }}`.
+    pub path: String,
+    /// `path` + `/`: the root as a site-relative URL.
+    pub root: String,
+    pub language: String,
+    pub timezone: String,
+    pub post_count: usize,
+    /// Top-level categories, for navigation.
+    pub sections: Vec<TermView>,
+    pub generator: &'static str,
+}
+
+impl SiteView {
+    pub fn new(config: &Config, index: &Index) -> SiteView {
+        let path = url::Url::parse(&config.base_url)
+            .map(|u| u.path().trim_end_matches('/').to_string())
+            .unwrap_or_default();
+        let mut sections: Vec<TermView> = index
+            .categories
+            .terms
+            .iter()
+            .filter(|t| t.depth() == 1)
+            .map(TermView::from)
+            .collect();
+        sections.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            base_url: config.base_url.clone(),
+            root: format!("{path}/"),
+            path,
+            language: config.language.clone(),
+            timezone: config.timezone_name.clone(),
+            post_count: index.posts.len(),
+            sections,
+            generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// Facts about the page being rendered, for `<head>`.
+#[derive(Debug, Serialize)]
+pub struct PageView {
+    /// `article`, `home`, `archives`, `archive`, `categories`, `category`, `tags`,
+    /// `tag`, `authors`, `author`, `search` or `404`.
+    pub kind: &'static str,
+    pub url: String,
+    /// Absolute URL of this page.
+    pub canonical: String,
+    /// The term or archive label this page is about, if any.
+    pub name: Option<String>,
+    /// Site-relative URL of this page's Atom feed, if it has one.
+    pub feed: Option<String>,
+}
+
+impl PageView {
+    pub fn new(kind: &'static str, dir: &str, config: &Config) -> PageView {
+        let url = dir_url(dir);
+        PageView {
+            kind,
+            canonical: format!("{}{}", config.base_url, url),
+            url,
+            name: None,
+            feed: None,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TermView {
+    pub name: String,
+    pub names: Vec<String>,
+    pub url: String,
+    pub count: usize,
+    pub depth: usize,
+}
+
+impl From<&Term> for TermView {
+    fn from(t: &Term) -> Self {
+        TermView {
+            name: t.name().to_string(),
+            names: t.names.clone(),
+            url: t.url.clone(),
+            count: t.posts.len(),
+            depth: t.depth(),
+        }
+    }
+}
+
+pub fn term_views(kind: TaxonomyKind, index: &Index) -> Vec<TermView> {
+    kind.of(index).terms.iter().map(TermView::from).collect()
+}
+
+/// The breadcrumb trail of a term: its ancestors, then itself.
+pub fn term_trail(kind: TaxonomyKind, index: &Index, term: &Term) -> Vec<Link> {
+    let taxonomy = kind.of(index);
+    (1..=term.names.len())
+        .filter_map(|depth| taxonomy.link(&term.names[..depth]))
+        .collect()
+}
+
+/// Direct children of a category, with counts.
+pub fn term_children(kind: TaxonomyKind, index: &Index, term: &Term) -> Vec<TermView> {
+    let prefix = format!("{}/", term.dir);
+    kind.of(index)
+        .terms
+        .iter()
+        .filter(|t| t.depth() == term.depth() + 1 && t.dir.starts_with(&prefix))
+        .map(TermView::from)
+        .collect()
+}
+
+/// An article's own page data: the post plus its body and extras.
+#[derive(Debug, Serialize)]
+pub struct ArticleView<'a> {
+    #[serde(flatten)]
+    pub summary: &'a PostRef,
+    pub content: &'a str,
+    pub text_length: usize,
+    pub images: &'a [Image],
+    pub cover: Option<&'a str>,
+    pub updated: Option<String>,
+    pub lang: Option<&'a str>,
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'a> ArticleView<'a> {
+    pub fn new(summary: &'a PostRef, post: &'a Post) -> Self {
+        ArticleView {
+            summary,
+            content: &post.body.html,
+            text_length: post.body.text.chars().count(),
+            images: &post.body.images,
+            cover: post.cover.as_deref(),
+            updated: post.meta.updated.as_ref().map(crate::model::rfc3339),
+            lang: post.meta.lang.as_deref(),
+            extra: &post.meta.extra,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// Pagination that stays usable at thousands of pages: first, last and a window.
+#[derive(Debug, Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub first: String,
+    pub last: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub window: Vec<PageLink>,
+}
+
+pub const PAGE_WINDOW: usize = 2;
+
+impl Pagination {
+    pub fn new(list_dir: &str, current: usize, total: usize) -> Pagination {
+        let url = |n: usize| dir_url(&page_dir(list_dir, n));
+        let lo = current.saturating_sub(PAGE_WINDOW).max(1);
+        let hi = (current + PAGE_WINDOW).min(total);
+        Pagination {
+            current,
+            total,
+            first: url(1),
+            last: url(total),
+            prev: (current > 1).then(|| url(current - 1)),
+            next: (current < total).then(|| url(current + 1)),
+            window: (lo..=hi)
+                .map(|n| PageLink {
+                    number: n,
+                    url: url(n),
+                    current: n == current,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArchiveEntry {
+    pub label: String,
+    pub url: String,
+    pub count: usize,
+    pub children: Vec<ArchiveEntry>,
+}
+
+fn archive_entry(index: &Index, bucket: usize, depth: usize) -> ArchiveEntry {
+    let b = &index.archives[bucket];
+    let children = if depth == 0 {
+        Vec::new()
+    } else {
+        child_buckets(index, bucket)
+            .into_iter()
+            .map(|c| archive_entry(index, c, depth - 1))
+            .collect()
+    };
+    ArchiveEntry {
+        label: b.label(),
+        url: b.url.clone(),
+        count: b.posts.len(),
+        children,
+    }
+}
+
+/// Years → months → days with counts: bounded by the number of days, not posts.
+pub fn timeline(index: &Index) -> Vec<ArchiveEntry> {
+    (0..index.archives.len())
+        .filter(|&i| index.archives[i].level == Level::Year)
+        .map(|i| archive_entry(index, i, 2))
+        .collect()
+}
+
+/// The next level down of one bucket (a year's months, a month's days).
+pub fn bucket_children(index: &Index, bucket: usize) -> Vec<ArchiveEntry> {
+    child_buckets(index, bucket)
+        .into_iter()
+        .map(|c| archive_entry(index, c, 0))
+        .collect()
+}
