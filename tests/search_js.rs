@@ -41,20 +41,68 @@ const TRICKY: &[&str] = &[
     "",
 ];
 
-fn node_terms(inputs: &[String]) -> Option<Vec<Vec<String>>> {
+/// Runs `node_search.js MODE` with `input` as JSON on stdin; its JSON answer.
+fn node_json<T: serde::de::DeserializeOwned>(
+    mode: &str,
+    input: &impl serde::Serialize,
+) -> Option<T> {
     let mut node = search_common::node()?;
     let mut child = node
         .arg(search_common::node_script())
-        .arg("terms")
+        .arg(mode)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let input = serde_json::to_vec(inputs).unwrap();
+    let input = serde_json::to_vec(input).unwrap();
     child.stdin.take().unwrap().write_all(&input).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     Some(serde_json::from_slice(&out.stdout).unwrap())
+}
+
+#[test]
+fn snippets_mark_matches_on_code_points_and_word_edges() {
+    let long = format!("{}，阿里云发现了漏洞{}", "前".repeat(50), "后".repeat(200));
+    let cases: &[(&str, &str, bool, &str)] = &[
+        (
+            "发现问题先报美国，阿里云捅了一个天大的篓子！",
+            "篓子",
+            false,
+            "发现问题先报美国，阿里云捅了一个天大的[篓子]！",
+        ),
+        (
+            "Log4j2 and log4j-2 and LOG4J",
+            "log4j",
+            false,
+            "Log4j2 and [log4j]-2 and [LOG4J]",
+        ),
+        (
+            "阿里云在云计算市场",
+            "阿里云",
+            false,
+            "[阿里云]在云计算市场",
+        ),
+        ("阿里的云", "阿里云", false, "[阿里]的云"),
+        ("😀阿里云😀", "阿里云", false, "😀[阿里云]😀"),
+        ("ＬＯＧ４Ｊ漏洞", "log4j", false, "[ＬＯＧ４Ｊ]漏洞"),
+        ("Straße", "STRASSE", false, "Straße"),
+        ("no match here", "阿里", true, "no match here"),
+        ("", "x", true, ""),
+        (
+            &long,
+            "阿里云",
+            true,
+            &format!("…[阿里云]发现了漏洞{}…", "后".repeat(112)),
+        ),
+    ];
+    let inputs: Vec<(&str, &str, bool)> = cases.iter().map(|&(t, q, w, _)| (t, q, w)).collect();
+    let Some(marked): Option<Vec<String>> = node_json("highlight", &inputs) else {
+        return;
+    };
+    for ((text, query, _, want), got) in cases.iter().zip(marked) {
+        assert_eq!(got, *want, "{query} in {text}");
+    }
 }
 
 #[test]
@@ -68,7 +116,7 @@ fn javascript_and_rust_make_the_same_query_terms() {
             inputs.push(post.text.chars().take(400).collect());
         }
     }
-    let Some(from_js) = node_terms(&inputs) else {
+    let Some(from_js): Option<Vec<Vec<String>>> = node_json("terms", &inputs) else {
         return;
     };
     for (input, js) in inputs.iter().zip(from_js) {

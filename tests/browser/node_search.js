@@ -3,6 +3,8 @@
 // browser's own code is what tests and benchmarks measure.
 //
 //   node node_search.js terms            < ["query", ...]   prints [[term, ...], ...]
+//   node node_search.js highlight        < [[text, query, windowed], ...]
+//                                          prints ["text with [marks]", ...]
 //   node node_search.js query SITE_DIR Q...                 prints one JSON line per query
 //
 // `query` reports the total hits, the first page of results, and the files and
@@ -68,11 +70,16 @@ async function main() {
   if (mode === "terms") {
     const inputs = JSON.parse(fs.readFileSync(0, "utf8"));
     process.stdout.write(JSON.stringify(inputs.map((q) => search.queryTerms(q))));
+  } else if (mode === "highlight") {
+    const inputs = JSON.parse(fs.readFileSync(0, "utf8"));
+    const marked = inputs.map(([text, query, windowed]) => search.highlight(text, query, windowed)
+      .map((s) => (s.mark ? "[" + s.text + "]" : s.text)).join(""));
+    process.stdout.write(JSON.stringify(marked));
   } else if (mode === "query") {
     const [siteDir, ...queries] = rest;
     for (const q of queries) process.stdout.write(JSON.stringify(await runQuery(siteDir, q)) + "\n");
   } else {
-    process.stderr.write("usage: node_search.js terms | query SITE_DIR QUERY...\n");
+    process.stderr.write("usage: node_search.js terms | highlight | query SITE_DIR QUERY...\n");
     process.exit(2);
   }
 }

@@ -15,6 +15,7 @@
   var DEFAULT_MAX_WORD = 32;
   var WORD_CHAR = /[\p{Alphabetic}\p{N}]/u;
   var FULLWIDTH = /[\uFF01-\uFF5E]/g;
+  var CLAUSE_END = /[\s。！？；，、.!?;,]/;
   var CJK_RANGES = [
     [0x1100, 0x11ff], [0x3005, 0x3007], [0x3041, 0x309f], [0x30a1, 0x30fa],
     [0x30fc, 0x30ff], [0x3130, 0x318f], [0x31f0, 0x31ff], [0x3400, 0x4dbf],
@@ -323,6 +324,13 @@
     if (windowed) {
       var first = ranges.length ? ranges[0][0] : 0;
       start = Math.max(0, first - SNIPPET_BEFORE);
+      // Begin after the first sentence, clause or word break in the lead-in.
+      for (var i = start + 1; i <= first && start > 0; i++) {
+        if (CLAUSE_END.test(chars[i - 1])) {
+          start = i;
+          break;
+        }
+      }
       end = Math.min(chars.length, start + SNIPPET_LENGTH);
     }
     var segments = [];
