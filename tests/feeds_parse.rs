@@ -234,3 +234,22 @@ fn summary_only_items_carry_no_content() {
     assert!(feed.entries[0].content.is_none());
     assert_eq!(feed.entries[0].summary.as_ref().unwrap().content, "摘要 24");
 }
+
+#[test]
+fn cdata_terminators_in_content_survive_rss() {
+    let posts = posts();
+    let items = [FeedItem {
+        post: &posts[0],
+        content_html: "<p>code: a[b[0]]>c</p>",
+    }];
+    let bytes = rss(&config(), &SITE, &items);
+    let feed = parser::parse(&bytes[..]).unwrap();
+    let body = feed.entries[0]
+        .content
+        .as_ref()
+        .unwrap()
+        .body
+        .clone()
+        .unwrap();
+    assert_eq!(body, "<p>code: a[b[0]]>c</p>");
+}

@@ -25,7 +25,10 @@
 //!   `N` grows with the archive so shards average about [`TARGET_SHARD_BYTES`].
 //! - `docs/<k>.json`: documents `k*C .. (k+1)*C` as `[url, title, date, source,
 //!   text]` arrays, `text` being the first [`SNIPPET_SOURCE_CHARS`] characters of the
-//!   body (the snippet source). Only the chunks of the results shown are fetched.
+//!   body (the snippet source). `url` is site-relative with non-ASCII characters
+//!   spelled out (browsers re-encode them identically). Only the chunks of the
+//!   results shown are fetched. When neither the title nor that text holds the
+//!   match, `search.js` reads the result's article page for its snippet instead.
 //!
 //! Documents are numbered newest first, so ascending document number is recency
 //! order and a posting list's first entries are its newest documents.
