@@ -97,6 +97,16 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     report.pages = report.timed("render+write", || {
         render_and_write(&renderer, &site.jobs, &staging, options.progress)
     })?;
+    let with_search = theme.templates.contains_key("search.html");
+    let extra_files = report.timed("feeds+search", || {
+        render::extras(&config, &site.index, &site.posts, &site.jobs, with_search)
+    });
+    report.pages += extra_files.len();
+    report.timed("write extras", || {
+        extra_files
+            .par_iter()
+            .try_for_each(|(path, bytes)| staging.write(path, bytes))
+    })?;
     report.timed("static", || copy_statics(&theme, &staging))?;
     if options.strict && !report.problems.is_empty() {
         bail!(StrictFailure(report));

@@ -2,7 +2,10 @@
 //! templates. Pure: templates arrive as strings and output leaves as bytes.
 //! Post content is data inserted with `| safe`, never itself a template.
 
+mod extras;
 mod views;
+
+pub use extras::extras;
 
 use tera::{Context, Tera};
 
