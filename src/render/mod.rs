@@ -55,16 +55,23 @@ pub fn compile(theme: &Theme) -> Result<Tera, TemplateError> {
 /// leaves `/` alone, so URLs stay readable and pages stay small.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut clean_from = 0;
+    // Every character escaped here is ASCII, so byte positions are char boundaries and
+    // the unescaped runs between them can be copied whole.
+    for (at, byte) in input.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[clean_from..at]);
+        out.push_str(entity);
+        clean_from = at + 1;
     }
+    out.push_str(&input[clean_from..]);
     out
 }
 
@@ -224,5 +231,28 @@ fn level_name(level: Level) -> &'static str {
         Level::Year => "year",
         Level::Month => "month",
         Level::Day => "day",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    #[test]
+    fn escapes_markup_characters_once_and_leaves_the_rest() {
+        let cases = [
+            ("", ""),
+            ("plain 文本", "plain 文本"),
+            ("/a/b/", "/a/b/"),
+            ("<script>", "&lt;script&gt;"),
+            ("a & b", "a &amp; b"),
+            ("&amp;", "&amp;amp;"),
+            (r#"say "hi" 'there'"#, "say &quot;hi&quot; &#39;there&#39;"),
+            ("阿里云<b>篓子</b>", "阿里云&lt;b&gt;篓子&lt;/b&gt;"),
+            ("ends with <", "ends with &lt;"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(escape_html(input), expected, "input {input:?}");
+        }
     }
 }
