@@ -1,0 +1,109 @@
+// Drives headless Chromium over the DevTools protocol (on a pipe, so no
+// WebSocket library is needed) to check that an open page reloads by itself.
+//
+//   node livereload_cdp.js URL EXPECTED_TEXT
+//
+// Opens URL and prints "READY" once the page has loaded and its live-reload
+// stream is connected. The caller then edits the site. The script prints
+// "RELOADED" once the page has loaded again on its own and its text contains
+// EXPECTED_TEXT, or "FAILED <why>" and exits 1 (after 15 s at most).
+"use strict";
+const { spawn } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+const [url, expected] = process.argv.slice(2);
+const browser = process.env.CHROMIUM || "chromium";
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), "gazette-cdp-"));
+const chrome = spawn(
+  browser,
+  [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--remote-debugging-pipe", `--user-data-dir=${profile}`, "about:blank",
+  ],
+  { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] }
+);
+const toBrowser = chrome.stdio[3];
+const fromBrowser = chrome.stdio[4];
+
+let nextId = 1;
+const pending = new Map();
+const listeners = [];
+let buffered = Buffer.alloc(0);
+fromBrowser.on("data", (chunk) => {
+  buffered = Buffer.concat([buffered, chunk]);
+  let end;
+  while ((end = buffered.indexOf(0)) >= 0) {
+    const message = JSON.parse(buffered.subarray(0, end).toString("utf8"));
+    buffered = buffered.subarray(end + 1);
+    if (message.id && pending.has(message.id)) {
+      const { resolve, reject } = pending.get(message.id);
+      pending.delete(message.id);
+      message.error ? reject(new Error(JSON.stringify(message.error))) : resolve(message.result);
+    } else if (message.method) {
+      listeners.forEach((listen) => listen(message));
+    }
+  }
+});
+
+function send(method, params = {}, sessionId) {
+  const id = nextId++;
+  const message = { id, method, params };
+  if (sessionId) message.sessionId = sessionId;
+  toBrowser.write(JSON.stringify(message) + "\0");
+  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+}
+
+function nextLoad(sessionId) {
+  return new Promise((resolve) => {
+    const listen = (m) => {
+      if (m.method === "Page.loadEventFired" && m.sessionId === sessionId) {
+        listeners.splice(listeners.indexOf(listen), 1);
+        resolve();
+      }
+    };
+    listeners.push(listen);
+  });
+}
+
+function finish(code, line) {
+  console.log(line);
+  chrome.kill("SIGKILL");
+  fs.rmSync(profile, { recursive: true, force: true });
+  process.exit(code);
+}
+
+setTimeout(() => finish(1, "FAILED timeout"), 15000);
+
+(async () => {
+  const { targetId } = await send("Target.createTarget", { url: "about:blank" });
+  const { sessionId } = await send("Target.attachToTarget", { targetId, flatten: true });
+  await send("Page.enable", {}, sessionId);
+  let loaded = nextLoad(sessionId);
+  await send("Page.navigate", { url }, sessionId);
+  await loaded;
+  // Ready once the page has its live-reload stream open.
+  const connected = `new Promise((resolve) => {
+    const poll = () => (window.__gazetteLiveReload || {}).connected
+      ? resolve(true) : setTimeout(poll, 20);
+    poll();
+  })`;
+  await send("Runtime.evaluate", { expression: connected, awaitPromise: true }, sessionId);
+  let reloads = 0;
+  listeners.push((m) => {
+    if (m.method === "Page.loadEventFired" && m.sessionId === sessionId) reloads++;
+  });
+  console.log("READY");
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (!reloads) continue;
+    const { result } = await send(
+      "Runtime.evaluate",
+      { expression: "document.body ? document.body.innerText : ''" },
+      sessionId
+    );
+    if (String(result.value).includes(expected)) finish(0, "RELOADED");
+  }
+})().catch((e) => finish(1, "FAILED " + e.message));

@@ -1,0 +1,63 @@
+//! `gazette serve` in real headless Chromium: an open page reloads by itself
+//! soon after a post is edited. Runs when chromium and node are installed;
+//! GAZETTE_REQUIRE_BROWSER=1 makes their absence a failure.
+
+mod serve_common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serve_common::{post, Site, POST_URL};
+
+fn tools_available() -> bool {
+    let found = ["chromium", "node"]
+        .iter()
+        .all(|tool| Command::new(tool).arg("--version").output().is_ok());
+    if !found {
+        assert!(
+            std::env::var_os("GAZETTE_REQUIRE_BROWSER").is_none(),
+            "GAZETTE_REQUIRE_BROWSER is set but chromium or node is not installed"
+        );
+        eprintln!("skipped: chromium or node not found (apt-get install chromium nodejs)");
+    }
+    found
+}
+
+#[test]
+fn an_open_page_reloads_itself_after_a_post_edit() {
+    if !tools_available() {
+        return;
+    }
+    let site = Site::new();
+    let server = site.start();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/livereload_cdp.js");
+    let mut node = Command::new("node")
+        .arg(script)
+        .arg(format!("{}{POST_URL}", server.url()))
+        .arg("edited in the browser test")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(node.stdout.take().unwrap()).lines();
+    let ready = lines.next().unwrap().unwrap();
+    assert_eq!(ready, "READY", "the page did not open");
+
+    let edited = Instant::now();
+    site.write(
+        "content/hello.md",
+        &post("hello", "Hello", "edited in the browser test"),
+    );
+    let outcome = lines.next().unwrap().unwrap();
+    let took = edited.elapsed();
+    let status = node.wait().unwrap();
+    assert_eq!(outcome, "RELOADED", "{outcome}");
+    assert!(status.success());
+    eprintln!(
+        "page reloaded {:.0} ms after the edit",
+        took.as_secs_f64() * 1000.0
+    );
+    assert!(took < Duration::from_secs(2), "reload took {took:?}");
+    server.shutdown();
+}
