@@ -53,7 +53,7 @@ fn an_open_page_reloads_itself_after_a_post_edit() {
     let took = edited.elapsed();
     let status = node.wait().unwrap();
     assert_eq!(outcome, "RELOADED", "{outcome}");
-    assert!(status.success());
+    assert!(status.success(), "node exited with {status}");
     eprintln!(
         "page reloaded {:.0} ms after the edit",
         took.as_secs_f64() * 1000.0

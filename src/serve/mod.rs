@@ -269,6 +269,7 @@ fn rebuild_loop(
         changed.sort();
         changed.dedup();
         watch::watch_new_folders(&mut watcher, &layout, &changed);
+        tracing::debug!("changed: {changed:?}");
         rebuilder.apply(&changed);
     }
 }

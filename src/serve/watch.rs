@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
+use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify::RecursiveMode;
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 
@@ -35,6 +36,7 @@ pub fn start(
             Ok(events) => {
                 let mut paths: Vec<PathBuf> = events
                     .into_iter()
+                    .filter(|event| changes_something(&event.event.kind))
                     .flat_map(|event| event.event.paths)
                     .collect();
                 paths.sort();
@@ -65,6 +67,15 @@ pub fn start(
     Ok(debouncer)
 }
 
+/// Reading a file is no change: the build itself reads every input, and
+/// counting that would rebuild forever.
+fn changes_something(kind: &EventKind) -> bool {
+    !matches!(
+        kind,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
+    )
+}
+
 fn watch_if_present(watcher: &mut Watcher, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
     if path.is_dir() {
         watcher.watch(path, mode)?;
@@ -80,6 +91,34 @@ pub fn watch_new_folders(watcher: &mut Watcher, layout: &Layout, changed: &[Path
             if let Err(e) = watcher.watch(&path, RecursiveMode::Recursive) {
                 tracing::warn!("cannot watch {}: {e}", path.display());
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, CreateKind, DataChange, RemoveKind, RenameMode};
+
+    #[test]
+    fn reads_are_not_changes() {
+        let cases = [
+            (EventKind::Access(AccessKind::Any), false),
+            (
+                EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)),
+                false,
+            ),
+            (EventKind::Create(CreateKind::File), true),
+            (EventKind::Modify(ModifyKind::Data(DataChange::Any)), true),
+            (EventKind::Modify(ModifyKind::Name(RenameMode::To)), true),
+            (
+                EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)),
+                true,
+            ),
+            (EventKind::Remove(RemoveKind::File), true),
+        ];
+        for (kind, changes) in cases {
+            assert_eq!(changes_something(&kind), changes, "{kind:?}");
         }
     }
 }

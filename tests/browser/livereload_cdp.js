@@ -27,6 +27,8 @@ const chrome = spawn(
 );
 const toBrowser = chrome.stdio[3];
 const fromBrowser = chrome.stdio[4];
+// Writes racing the browser's exit at the end fail harmlessly.
+toBrowser.on("error", () => {});
 
 let nextId = 1;
 const pending = new Map();
@@ -68,11 +70,22 @@ function nextLoad(sessionId) {
   });
 }
 
+let finished = false;
 function finish(code, line) {
+  if (finished) return;
+  finished = true;
   console.log(line);
+  const cleanUp = () => {
+    try {
+      fs.rmSync(profile, { recursive: true, force: true });
+    } catch (e) {
+      // A profile left in the temp folder is not worth failing over.
+    }
+    process.exit(code);
+  };
+  if (chrome.exitCode !== null || chrome.signalCode !== null) return cleanUp();
+  chrome.once("exit", cleanUp);
   chrome.kill("SIGKILL");
-  fs.rmSync(profile, { recursive: true, force: true });
-  process.exit(code);
 }
 
 setTimeout(() => finish(1, "FAILED timeout"), 15000);
@@ -96,9 +109,9 @@ setTimeout(() => finish(1, "FAILED timeout"), 15000);
     if (m.method === "Page.loadEventFired" && m.sessionId === sessionId) reloads++;
   });
   console.log("READY");
-  for (;;) {
+  while (!finished) {
     await new Promise((r) => setTimeout(r, 50));
-    if (!reloads) continue;
+    if (!reloads || finished) continue;
     const { result } = await send(
       "Runtime.evaluate",
       { expression: "document.body ? document.body.innerText : ''" },
