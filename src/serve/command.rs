@@ -39,7 +39,9 @@ pub fn run(args: &ServeArgs, quiet: bool) -> ExitCode {
         open_browser(server.url());
     }
     server.wait();
-    eprintln!("stopped");
+    if !quiet {
+        eprintln!("stopped");
+    }
     ExitCode::SUCCESS
 }
 
