@@ -25,6 +25,36 @@ fn tools_available() -> bool {
     found
 }
 
+/// Opens `path` in Chromium, runs `edit`, and returns how long after the edit
+/// `condition` (JavaScript) held in the page, reloaded or not as `mode` says.
+fn time_update(
+    server: &gazette::serve::Server,
+    path: &str,
+    condition: &str,
+    mode: &str,
+    edit: impl FnOnce(),
+) -> Duration {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/livereload_cdp.js");
+    let mut node = Command::new("node")
+        .arg(script)
+        .arg(format!("{}{path}", server.url()))
+        .args([condition, mode])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(node.stdout.take().unwrap()).lines();
+    let ready = lines.next().unwrap().unwrap();
+    assert_eq!(ready, "READY", "the page did not open");
+    let edited = Instant::now();
+    edit();
+    let outcome = lines.next().unwrap().unwrap();
+    let took = edited.elapsed();
+    let status = node.wait().unwrap();
+    assert_eq!(outcome, "UPDATED", "{outcome}");
+    assert!(status.success(), "node exited with {status}");
+    took
+}
+
 #[test]
 fn an_open_page_reloads_itself_after_a_post_edit() {
     if !tools_available() {
@@ -32,32 +62,44 @@ fn an_open_page_reloads_itself_after_a_post_edit() {
     }
     let site = Site::new();
     let server = site.start();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/livereload_cdp.js");
-    let mut node = Command::new("node")
-        .arg(script)
-        .arg(format!("{}{POST_URL}", server.url()))
-        .arg("edited in the browser test")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(node.stdout.take().unwrap()).lines();
-    let ready = lines.next().unwrap().unwrap();
-    assert_eq!(ready, "READY", "the page did not open");
-
-    let edited = Instant::now();
-    site.write(
-        "content/hello.md",
-        &post("hello", "Hello", "edited in the browser test"),
+    let took = time_update(
+        &server,
+        POST_URL,
+        "document.body.innerText.includes('edited in the browser test')",
+        "reload",
+        || {
+            site.write(
+                "content/hello.md",
+                &post("hello", "Hello", "edited in the browser test"),
+            )
+        },
     );
-    let outcome = lines.next().unwrap().unwrap();
-    let took = edited.elapsed();
-    let status = node.wait().unwrap();
-    assert_eq!(outcome, "RELOADED", "{outcome}");
-    assert!(status.success(), "node exited with {status}");
     eprintln!(
         "page reloaded {:.0} ms after the edit",
         took.as_secs_f64() * 1000.0
     );
     assert!(took < Duration::from_secs(2), "reload took {took:?}");
+    server.shutdown();
+}
+
+#[test]
+fn a_stylesheet_edit_restyles_the_open_page_without_a_reload() {
+    if !tools_available() {
+        return;
+    }
+    let site = Site::new();
+    let server = site.start();
+    let took = time_update(
+        &server,
+        POST_URL,
+        "getComputedStyle(document.body).color === 'rgb(255, 0, 0)'",
+        "in-place",
+        || site.write("static/css/site.css", "body { color: rgb(255, 0, 0); }\n"),
+    );
+    eprintln!(
+        "page restyled {:.0} ms after the edit",
+        took.as_secs_f64() * 1000.0
+    );
+    assert!(took < Duration::from_secs(2), "restyle took {took:?}");
     server.shutdown();
 }

@@ -1,19 +1,20 @@
 // Drives headless Chromium over the DevTools protocol (on a pipe, so no
-// WebSocket library is needed) to check that an open page reloads by itself.
+// WebSocket library is needed) to check that an open page updates by itself.
 //
-//   node livereload_cdp.js URL EXPECTED_TEXT
+//   node livereload_cdp.js URL CONDITION reload|in-place
 //
 // Opens URL and prints "READY" once the page has loaded and its live-reload
 // stream is connected. The caller then edits the site. The script prints
-// "RELOADED" once the page has loaded again on its own and its text contains
-// EXPECTED_TEXT, or "FAILED <why>" and exits 1 (after 15 s at most).
+// "UPDATED" once the JavaScript expression CONDITION is true in the page, after
+// the page reloaded itself (`reload`) or without any reload (`in-place`), or
+// "FAILED <why>" and exits 1 (after 15 s at most).
 "use strict";
 const { spawn } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 
-const [url, expected] = process.argv.slice(2);
+const [url, condition, mode] = process.argv.slice(2);
 const browser = process.env.CHROMIUM || "chromium";
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), "gazette-cdp-"));
 const chrome = spawn(
@@ -111,12 +112,14 @@ setTimeout(() => finish(1, "FAILED timeout"), 15000);
   console.log("READY");
   while (!finished) {
     await new Promise((r) => setTimeout(r, 50));
-    if (!reloads || finished) continue;
+    if (finished) continue;
+    if (mode === "in-place" && reloads) finish(1, "FAILED the page reloaded");
+    if (mode === "reload" && !reloads) continue;
     const { result } = await send(
       "Runtime.evaluate",
-      { expression: "document.body ? document.body.innerText : ''" },
+      { expression: `Boolean(document.body && (${condition}))` },
       sessionId
     );
-    if (String(result.value).includes(expected)) finish(0, "RELOADED");
+    if (result.value === true) finish(0, "UPDATED");
   }
 })().catch((e) => finish(1, "FAILED " + e.message));
