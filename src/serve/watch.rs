@@ -53,7 +53,7 @@ pub fn start(
         },
     )?;
     for folder in watched_folders(layout) {
-        watch_if_present(&mut debouncer, &folder, RecursiveMode::Recursive)?;
+        watch_if_present(&mut debouncer, &folder, RecursiveMode::Recursive);
     }
     // The root itself, not recursively: editors replace config.toml by renaming
     // over it (which ends a watch on the file), and a missing `static/` may be
@@ -61,7 +61,7 @@ pub fn start(
     debouncer.watch(&layout.root, RecursiveMode::NonRecursive)?;
     if let Some(config_dir) = layout.config.parent() {
         if config_dir != layout.root {
-            watch_if_present(&mut debouncer, config_dir, RecursiveMode::NonRecursive)?;
+            watch_if_present(&mut debouncer, config_dir, RecursiveMode::NonRecursive);
         }
     }
     Ok(debouncer)
@@ -76,21 +76,27 @@ fn changes_something(kind: &EventKind) -> bool {
     )
 }
 
-fn watch_if_present(watcher: &mut Watcher, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
-    if path.is_dir() {
-        watcher.watch(path, mode)?;
+/// A folder that cannot be watched (most often: a huge archive past the
+/// system's inotify limit) is a warning, not a reason to stop previewing.
+fn watch_if_present(watcher: &mut Watcher, path: &Path, mode: RecursiveMode) {
+    if !path.is_dir() {
+        return;
     }
-    Ok(())
+    if let Err(e) = watcher.watch(path, mode) {
+        tracing::warn!(
+            "cannot watch {} ({e}); edits there will not rebuild. On Linux, raise \
+             fs.inotify.max_user_watches",
+            path.display()
+        );
+    }
 }
 
 /// Watches folders that appeared in `changed` (created, or deleted and
 /// recreated, which ends a watch), so a `static/` made while serving is seen.
 pub fn watch_new_folders(watcher: &mut Watcher, layout: &Layout, changed: &[PathBuf]) {
     for path in watched_folders(layout) {
-        if changed.contains(&path) && path.is_dir() {
-            if let Err(e) = watcher.watch(&path, RecursiveMode::Recursive) {
-                tracing::warn!("cannot watch {}: {e}", path.display());
-            }
+        if changed.contains(&path) {
+            watch_if_present(watcher, &path, RecursiveMode::Recursive);
         }
     }
 }
