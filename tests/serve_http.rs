@@ -158,6 +158,20 @@ fn validators_give_304s_and_change_with_the_file() {
         assert_eq!(stale.status, 200, "{path}");
         assert_eq!(stale.body, first.body);
     }
+    // A folder without its slash is redirected, even to a client holding the tag.
+    let etag = get(addr, POST_URL).header("etag").unwrap().to_string();
+    let bare = POST_URL.trim_end_matches('/');
+    let redirect = raw(
+        addr,
+        &format!("GET {bare} HTTP/1.0\r\nIf-None-Match: {etag}"),
+    );
+    assert!(
+        matches!(redirect.status, 301 | 307 | 308),
+        "{}",
+        redirect.status
+    );
+    assert_eq!(redirect.header("location"), Some(POST_URL));
+
     // Rewriting the file (same second or not) changes the tag.
     let before = get(addr, "/css/site.css");
     let etag = before.header("etag").unwrap().to_string();

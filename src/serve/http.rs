@@ -172,6 +172,9 @@ async fn file_etag(dir: &Path, path: &str) -> Option<String> {
     let mut file = served_file(dir, path)?;
     let mut meta = tokio::fs::metadata(&file).await.ok()?;
     if meta.is_dir() {
+        if !path.ends_with('/') {
+            return None; // ServeDir redirects to the path with a slash.
+        }
         file.push("index.html");
         meta = tokio::fs::metadata(&file).await.ok()?;
     }
