@@ -271,3 +271,46 @@ fn shutdown_is_quick_even_with_an_open_event_stream() {
         "still listening"
     );
 }
+
+/// Regression: without TCP_NODELAY, a file sent as headers then body waited for
+/// the client's delayed ACK, about 40 ms per request on one connection.
+#[test]
+fn requests_on_one_connection_do_not_wait_for_delayed_acks() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let site = Site::new();
+    let server = site.start();
+    // Large enough to go out as headers, then body chunks.
+    let css = "body { color: black; }\n".repeat(400);
+    std::fs::write(server.site_dir().join("css/site.css"), css).unwrap();
+    let stream = std::net::TcpStream::connect(server.addr()).unwrap();
+    stream.set_nodelay(true).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    let mut times = Vec::new();
+    for _ in 0..100 {
+        let started = std::time::Instant::now();
+        write!(writer, "GET /css/site.css HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        times.push(started.elapsed());
+    }
+    times.sort();
+    // With the bug, one request in five or so took 40 ms or more.
+    let ninetieth = times[times.len() * 9 / 10];
+    assert!(
+        ninetieth < std::time::Duration::from_millis(35),
+        "90th percentile {ninetieth:?}"
+    );
+    server.shutdown();
+}

@@ -226,6 +226,13 @@ async fn serve(
             }
         }
     };
+    // Without TCP_NODELAY a small file sent as headers then body waits on
+    // the client's delayed ACK: about 40 ms per request.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("TCP_NODELAY: {e}");
+        }
+    });
     let server = axum::serve(listener, app).with_graceful_shutdown(stopped);
     let mut requested = stop.subscribe();
     tokio::select! {
