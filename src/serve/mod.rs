@@ -19,7 +19,6 @@ pub use reload::{inject, LiveEvent, EVENTS_PATH, SCRIPT_PATH, SCRIPT_TAG};
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -32,7 +31,7 @@ use rebuild::Rebuilder;
 use reload::Live;
 
 /// How long after a shutdown request open connections may take to finish.
-const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(300);
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -72,7 +71,7 @@ pub struct Server {
     stop: Arc<signal::Sender<bool>>,
     http: Option<JoinHandle<()>>,
     worker: Option<JoinHandle<()>>,
-    worker_stop: Arc<AtomicBool>,
+    workdir: Option<tempfile::TempDir>,
 }
 
 /// Binds, builds, starts watching and serving; returns once the site is up.
@@ -85,12 +84,10 @@ pub fn start(options: ServeOptions) -> anyhow::Result<Server> {
         content: build.content.clone(),
         config: build.config.clone(),
     };
-    let workdir = Arc::new(
-        tempfile::Builder::new()
-            .prefix("gazette-serve-")
-            .tempdir()
-            .context("creating the temporary site folder")?,
-    );
+    let workdir = tempfile::Builder::new()
+        .prefix("gazette-serve-")
+        .tempdir()
+        .context("creating the temporary site folder")?;
     let site_dir = workdir.path().join("site");
     let listener = std::net::TcpListener::bind((options.bind, options.port))
         .with_context(|| format!("binding {}:{}", options.bind, options.port))?;
@@ -104,23 +101,17 @@ pub fn start(options: ServeOptions) -> anyhow::Result<Server> {
     let mut rebuilder = Rebuilder::new(build, layout.clone(), live.clone(), options.log);
     let first_build = rebuilder.initial();
 
+    let (stop, _) = signal::channel(false);
+    let stop = Arc::new(stop);
     let (batches_in, batches) = mpsc::channel();
     let watcher =
         watch::start(&layout, options.debounce, batches_in).context("watching the site")?;
-    let worker_stop = Arc::new(AtomicBool::new(false));
     let worker = {
-        let stop = worker_stop.clone();
-        let workdir = workdir.clone();
+        let stop = stop.subscribe();
         std::thread::Builder::new()
             .name("gazette-rebuild".into())
-            .spawn(move || {
-                rebuild_loop(rebuilder, watcher, layout, batches, &stop);
-                drop(workdir); // The last holder removes the temporary site.
-            })?
+            .spawn(move || rebuild_loop(rebuilder, watcher, layout, batches, stop))?
     };
-
-    let (stop, _) = signal::channel(false);
-    let stop = Arc::new(stop);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("gazette-http")
@@ -144,7 +135,7 @@ pub fn start(options: ServeOptions) -> anyhow::Result<Server> {
         stop,
         http: Some(http),
         worker: Some(worker),
-        worker_stop,
+        workdir: Some(workdir),
     })
 }
 
@@ -178,20 +169,27 @@ impl Server {
         self.finish();
     }
 
+    /// Waits for the HTTP side, gives the rebuild side (which stops at the same
+    /// signal) a moment, then deletes the temporary site.
     fn finish(&mut self) {
         if let Some(http) = self.http.take() {
             let _ = http.join();
         }
-        self.worker_stop.store(true, Ordering::SeqCst);
         if let Some(worker) = self.worker.take() {
-            // A build in progress is not waited for past this: exiting drops it.
-            let deadline = Instant::now() + Duration::from_millis(400);
+            // A build in progress is not waited for past this: it fails
+            // harmlessly once its folder is gone, or dies with the process.
+            let deadline = Instant::now() + Duration::from_millis(200);
             while !worker.is_finished() && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(10));
+                std::thread::sleep(Duration::from_millis(5));
             }
             if worker.is_finished() {
                 let _ = worker.join();
             }
+        }
+        if let Some(workdir) = self.workdir.take() {
+            // Many pages delete faster in parallel.
+            let _ = crate::write::remove_tree(&self.site_dir);
+            drop(workdir);
         }
     }
 }
@@ -261,10 +259,10 @@ fn rebuild_loop(
     mut watcher: watch::Watcher,
     layout: Layout,
     batches: mpsc::Receiver<Vec<PathBuf>>,
-    stop: &AtomicBool,
+    stop: signal::Receiver<bool>,
 ) {
-    while !stop.load(Ordering::SeqCst) {
-        let mut changed = match batches.recv_timeout(Duration::from_millis(100)) {
+    while !*stop.borrow() {
+        let mut changed = match batches.recv_timeout(Duration::from_millis(50)) {
             Ok(batch) => batch,
             Err(mpsc::RecvTimeoutError::Timeout) => continue,
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
