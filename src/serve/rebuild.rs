@@ -54,7 +54,7 @@ impl Rebuilder {
                 let problems = build_error_problems(error, &self.options);
                 self.refuse(
                     problems,
-                    "the first build failed; fix it and the site appears",
+                    "the first build failed; the site appears once that is fixed",
                 );
             }
         }
@@ -96,7 +96,7 @@ impl Rebuilder {
         self.broken.extend(changed.iter().cloned());
         let refused = self.check_posts();
         if !refused.is_empty() {
-            self.refuse(refused, "not rebuilt");
+            self.refuse(refused, "not rebuilt; still serving the last good site");
             return;
         }
         match build::build(&self.options) {
@@ -123,7 +123,10 @@ impl Rebuilder {
             }
             Err(error) => {
                 let problems = build_error_problems(&error, &self.options);
-                self.refuse(problems, "the build failed");
+                self.refuse(
+                    problems,
+                    "the build failed; still serving the last good site",
+                );
             }
         }
     }
@@ -181,7 +184,7 @@ impl Rebuilder {
 
     fn refuse(&self, problems: Vec<Problem>, what: &str) {
         print_problems(&problems, self.log);
-        self.say(&format!("{what}; still serving the last good site"));
+        self.say(what);
         self.live.refused(problems);
     }
 
