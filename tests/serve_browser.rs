@@ -103,3 +103,30 @@ fn a_stylesheet_edit_restyles_the_open_page_without_a_reload() {
     assert!(took < Duration::from_secs(2), "restyle took {took:?}");
     server.shutdown();
 }
+
+#[test]
+fn a_broken_post_shows_an_overlay_naming_file_and_line() {
+    if !tools_available() {
+        return;
+    }
+    let site = Site::new();
+    let server = site.start();
+    let overlay = "document.getElementById('__gazette_problems')";
+    let took = time_update(
+        &server,
+        POST_URL,
+        &format!("{overlay} && {overlay}.textContent.includes('content/hello.md:1: error: front matter')"),
+        "in-place",
+        || site.write("content/hello.md", "---\ntitle: Broken\n\n<p>never closed</p>\n"),
+    );
+    eprintln!(
+        "overlay shown {:.0} ms after the edit",
+        took.as_secs_f64() * 1000.0
+    );
+    assert!(took < Duration::from_secs(2), "overlay took {took:?}");
+    // The old page is still there under the overlay.
+    assert!(serve_common::get(server.addr(), POST_URL)
+        .text()
+        .contains("first words"));
+    server.shutdown();
+}
