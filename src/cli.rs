@@ -29,6 +29,23 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output directory.
     Build(SiteArgs),
+    /// Preview: build into a temporary folder, serve it, rebuild and reload on every change.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on. Loopback keeps the preview to this machine.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// Where the site is and what to publish; shared by every command that builds.
@@ -101,6 +118,7 @@ pub fn run(cli: Cli) -> ExitCode {
     init_logging(cli.verbose, cli.quiet);
     match cli.command {
         Command::Build(args) => run_build(&args, cli.verbose, cli.quiet),
+        Command::Serve(args) => crate::serve::command::run(&args, cli.quiet),
     }
 }
 

@@ -21,6 +21,7 @@ pub mod problem;
 pub mod progress;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod sitemap;
 pub mod slug;
 pub mod theme;

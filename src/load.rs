@@ -56,7 +56,7 @@ pub fn find_posts(content_dir: &Path, shown_root: &Path) -> (Vec<PathBuf>, Vec<P
     (files, problems)
 }
 
-fn is_post_file(path: &Path) -> bool {
+pub fn is_post_file(path: &Path) -> bool {
     let hidden = path
         .file_name()
         .and_then(|n| n.to_str())
