@@ -3,6 +3,7 @@
 //! Post content is data inserted with `| safe`, never itself a template.
 
 mod extras;
+mod meta;
 mod views;
 
 pub use extras::extras;
@@ -148,10 +149,12 @@ impl<'a> Renderer<'a> {
 
     fn article(&self, i: usize, dir: &str) -> Context {
         let summary = &self.index.posts[i];
+        let post = &self.posts[i];
         let mut page = PageView::new("article", dir, self.config);
         page.name = Some(summary.title.clone());
+        page.meta = meta::PageMeta::article(self.config, summary, post);
         let mut context = self.base_context(page);
-        context.insert("post", &ArticleView::new(summary, &self.posts[i]));
+        context.insert("post", &ArticleView::new(summary, post));
         context.insert("newer", &i.checked_sub(1).map(|n| &self.index.posts[n]));
         context.insert("older", &self.index.posts.get(i + 1));
         let related: Vec<_> = crate::index::related(self.index, i, 5)
@@ -179,6 +182,9 @@ impl<'a> Renderer<'a> {
             ListOf::Term(TaxonomyKind::Authors, _) => "author",
         };
         let mut view = PageView::new(kind, dir, self.config);
+        view.number = page;
+        view.pages = pages;
+        view.count = len;
         let mut context = Context::new();
         match of {
             ListOf::Home => view.feed = Some("/atom.xml".into()),
@@ -215,6 +221,9 @@ impl<'a> Renderer<'a> {
         let name = kind.dir();
         let mut context = self.base_context(PageView::new(name, dir, self.config));
         context.insert("terms", &views::term_views(kind, self.index));
+        if kind == TaxonomyKind::Categories {
+            context.insert("tree", &views::term_tree(kind, self.index));
+        }
         context
     }
 }

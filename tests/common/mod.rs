@@ -14,3 +14,17 @@ pub fn shared_dir() -> Option<PathBuf> {
         None
     }
 }
+
+/// Writes `text` to `root/rel`, creating parent directories.
+pub fn write(root: &std::path::Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A temporary site directory holding `config.toml` with `config`.
+pub fn site_with_config(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "config.toml", config);
+    dir
+}
