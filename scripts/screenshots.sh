@@ -36,9 +36,15 @@ if [ -z "$site" ]; then
 fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# A throwaway certificate, so https:// image hosts get the placeholder too
+# (Chromium runs with --ignore-certificate-errors, for these screenshots only).
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=placeholder \
+  -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1
 cat >"$work/serve.py" <<'PY'
-import hashlib, http.server, sys
-port, root = int(sys.argv[1]), sys.argv[2]
+import hashlib, http.server, socket, ssl, sys
+port, root, cert, key = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+tls.load_cert_chain(cert, key)
 class Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, *a, **k):
         super().__init__(*a, directory=root, **k)
@@ -62,9 +68,19 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(svg)))
         self.end_headers()
         self.wfile.write(svg)
-http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+class Server(http.server.ThreadingHTTPServer):
+    def finish_request(self, request, client_address):
+        # One port for both: a TLS ClientHello starts with byte 0x16.
+        try:
+            first = request.recv(1, socket.MSG_PEEK)
+            if first == b"\x16":
+                request = tls.wrap_socket(request, server_side=True)
+        except (OSError, ssl.SSLError):
+            return
+        super().finish_request(request, client_address)
+Server(("127.0.0.1", port), Handler).serve_forever()
 PY
-python3 "$work/serve.py" "$port" "$site" &
+python3 "$work/serve.py" "$port" "$site" "$work/cert.pem" "$work/key.pem" &
 server=$!
 for _ in $(seq 50); do
   python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/')" 2>/dev/null && break
@@ -72,7 +88,7 @@ for _ in $(seq 50); do
 done
 
 # The article: the corpus's Aliyun story when present, else the newest article.
-article=$(cd "$site" && { find . -path '*阿里云捅了*' -name index.html; find . -path './2*' -name index.html | sort -r; } | head -1)
+article=$(cd "$site" && { find . -path '*阿里云捅了*' -name index.html; find . -path './2*' -name index.html | sort -r; } | head -1) || true
 article_url=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1][1:-len("index.html")]))' "$article")
 
 shoot() { # name url width height scheme
@@ -82,7 +98,7 @@ shoot() { # name url width height scheme
   "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
     --disable-component-update --no-first-run --hide-scrollbars \
     --user-data-dir="$work/profile" \
-    --host-resolver-rules="MAP * 127.0.0.1:$port" \
+    --host-resolver-rules="MAP * 127.0.0.1:$port" --ignore-certificate-errors \
     "${dark[@]}" --window-size="$width,$height" --virtual-time-budget=3000 \
     --screenshot="$raw" "http://127.0.0.1:$port$url" >/dev/null 2>&1
   if command -v pngquant >/dev/null; then
