@@ -118,10 +118,7 @@ impl<'a> Renderer<'a> {
                 "search.html",
                 self.base_context(PageView::new("search", &dir, self.config)),
             ),
-            PageJob::NotFound => (
-                "404.html",
-                self.base_context(PageView::new("404", &dir, self.config)),
-            ),
+            PageJob::NotFound => ("404.html", self.base_context(self.not_found_view())),
         };
         let path = match job {
             PageJob::NotFound => "404.html".to_string(),
@@ -138,6 +135,14 @@ impl<'a> Renderer<'a> {
             path,
             bytes: html.into_bytes(),
         })
+    }
+
+    /// The 404 page is served in place of any missing URL; its own address is `/404.html`.
+    fn not_found_view(&self) -> PageView {
+        let mut view = PageView::new("404", "", self.config);
+        view.url = "/404.html".to_string();
+        view.canonical = format!("{}/404.html", self.config.base_url);
+        view
     }
 
     fn base_context(&self, page: PageView) -> Context {
