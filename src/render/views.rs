@@ -214,7 +214,8 @@ pub struct ArticleView<'a> {
     pub text_length: usize,
     pub images: &'a [Image],
     pub cover: Option<&'a str>,
-    /// Whether to show `cover` above the body: not when the body already shows it.
+    /// Whether to show `cover` above the body: not when the body already shows it
+    /// (one substring search over this one body).
     pub show_cover: bool,
     pub updated: Option<String>,
     /// `updated` as `YYYY-MM-DD HH:MM` in the site's time zone, for display.
@@ -234,7 +235,7 @@ impl<'a> ArticleView<'a> {
             show_cover: post
                 .cover
                 .as_deref()
-                .is_some_and(|c| !post.body.images.iter().any(|i| i.src == c)),
+                .is_some_and(|c| !body_shows(&post.body.html, c)),
             updated: post.meta.updated.as_ref().map(crate::model::rfc3339),
             updated_local: post
                 .meta
@@ -245,6 +246,12 @@ impl<'a> ArticleView<'a> {
             extra: &post.meta.extra,
         }
     }
+}
+
+/// Whether a body already holds the image at `url`, directly or behind a proxy
+/// prefix (`https://proxy/?http://img/a.jpg` ends with the real address).
+fn body_shows(html: &str, url: &str) -> bool {
+    html.contains(url) || (url.contains('&') && html.contains(&url.replace('&', "&amp;")))
 }
 
 #[derive(Debug, Serialize)]
@@ -331,4 +338,54 @@ pub fn bucket_children(index: &Index, bucket: usize) -> Vec<ArchiveEntry> {
         .into_iter()
         .map(|c| archive_entry(index, c, 0))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cover_already_in_the_body_is_not_shown_twice() {
+        let cases = [
+            (
+                r#"<img src="http://img.example/a.jpg">"#,
+                "http://img.example/a.jpg",
+                true,
+            ),
+            (
+                r#"<img src="https://proxy.example/?http://img.example/a.jpg">"#,
+                "http://img.example/a.jpg",
+                true,
+            ),
+            (
+                r#"<img src="http://x/?a=1&amp;b=2">"#,
+                "http://x/?a=1&b=2",
+                true,
+            ),
+            (
+                r#"<img src="http://img.example/b.jpg">"#,
+                "http://img.example/a.jpg",
+                false,
+            ),
+            ("<p>text</p>", "http://img.example/a.jpg", false),
+        ];
+        for (html, cover, shown) in cases {
+            assert_eq!(body_shows(html, cover), shown, "{html} / {cover}");
+        }
+    }
+
+    #[test]
+    fn cloud_weights_run_from_one_to_five() {
+        let cases = [
+            (1, 1, 1),
+            (1, 100, 1),
+            (100, 100, 5),
+            (10, 100, 3),
+            (2, 1000, 1),
+            (0, 0, 1),
+        ];
+        for (count, most, want) in cases {
+            assert_eq!(cloud_weight(count, most), want, "{count}/{most}");
+        }
+    }
 }
