@@ -42,15 +42,22 @@ impl PageMeta {
             .and_then(|src| absolute_url(config, &summary.url, src));
         let published = summary.published.clone();
         let modified = post.meta.updated.as_ref().map(rfc3339);
+        // One line: a description is shown as a snippet, where line breaks mean nothing.
+        let description = summary
+            .summary
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let json_ld = news_article(
             config,
             summary,
+            &description,
             image.as_deref(),
             modified.as_deref().unwrap_or(&published),
         );
         PageMeta {
             og_type: "article",
-            description: summary.summary.clone(),
+            description,
             image,
             published: Some(published),
             modified,
@@ -59,7 +66,13 @@ impl PageMeta {
     }
 }
 
-fn news_article(config: &Config, post: &PostRef, image: Option<&str>, modified: &str) -> Value {
+fn news_article(
+    config: &Config,
+    post: &PostRef,
+    description: &str,
+    image: Option<&str>,
+    modified: &str,
+) -> Value {
     let page = format!("{}{}", config.base_url, post.url);
     let publisher = json!({
         "@type": "Organization",
@@ -91,8 +104,8 @@ fn news_article(config: &Config, post: &PostRef, image: Option<&str>, modified: 
     if let Some(image) = image {
         fields.insert("image".into(), json!([image]));
     }
-    if !post.summary.is_empty() {
-        fields.insert("description".into(), json!(post.summary));
+    if !description.is_empty() {
+        fields.insert("description".into(), json!(description));
     }
     if let Some(section) = post.categories.first().and_then(|trail| trail.last()) {
         fields.insert("articleSection".into(), json!(section.name));
