@@ -3,6 +3,7 @@
 //! Post content is data inserted with `| safe`, never itself a template.
 
 mod extras;
+mod meta;
 mod views;
 
 pub use extras::extras;
@@ -124,10 +125,7 @@ impl<'a> Renderer<'a> {
                 "search.html",
                 self.base_context(PageView::new("search", &dir, self.config)),
             ),
-            PageJob::NotFound => (
-                "404.html",
-                self.base_context(PageView::new("404", &dir, self.config)),
-            ),
+            PageJob::NotFound => ("404.html", self.base_context(self.not_found_view())),
         };
         let path = match job {
             PageJob::NotFound => "404.html".to_string(),
@@ -146,6 +144,14 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// The 404 page is served in place of any missing URL; its own address is `/404.html`.
+    fn not_found_view(&self) -> PageView {
+        let mut view = PageView::new("404", "", self.config);
+        view.url = "/404.html".to_string();
+        view.canonical = format!("{}/404.html", self.config.base_url);
+        view
+    }
+
     fn base_context(&self, page: PageView) -> Context {
         let mut context = Context::new();
         context.insert("site", &self.site);
@@ -155,10 +161,12 @@ impl<'a> Renderer<'a> {
 
     fn article(&self, i: usize, dir: &str) -> Context {
         let summary = &self.index.posts[i];
+        let post = &self.posts[i];
         let mut page = PageView::new("article", dir, self.config);
         page.name = Some(summary.title.clone());
+        page.meta = meta::PageMeta::article(self.config, summary, post);
         let mut context = self.base_context(page);
-        context.insert("post", &ArticleView::new(summary, &self.posts[i]));
+        context.insert("post", &ArticleView::new(summary, post));
         context.insert("newer", &i.checked_sub(1).map(|n| &self.index.posts[n]));
         context.insert("older", &self.index.posts.get(i + 1));
         let related: Vec<_> = crate::index::related(self.index, i, 5)
@@ -186,6 +194,9 @@ impl<'a> Renderer<'a> {
             ListOf::Term(TaxonomyKind::Authors, _) => "author",
         };
         let mut view = PageView::new(kind, dir, self.config);
+        view.number = page;
+        view.pages = pages;
+        view.count = len;
         let mut context = Context::new();
         match of {
             ListOf::Home => view.feed = Some("/atom.xml".into()),
@@ -222,6 +233,9 @@ impl<'a> Renderer<'a> {
         let name = kind.dir();
         let mut context = self.base_context(PageView::new(name, dir, self.config));
         context.insert("terms", &views::term_views(kind, self.index));
+        if kind == TaxonomyKind::Categories {
+            context.insert("tree", &views::term_tree(kind, self.index));
+        }
         context
     }
 }

@@ -9,6 +9,8 @@ use crate::model::{Image, Link, Post, PostRef};
 use crate::paths::{dir_url, page_dir};
 use crate::plan::{child_buckets, TaxonomyKind};
 
+use super::meta::PageMeta;
+
 /// Site-wide values, identical on every page.
 #[derive(Debug, Serialize)]
 pub struct SiteView {
@@ -27,6 +29,8 @@ pub struct SiteView {
     /// Top-level categories, for navigation.
     pub sections: Vec<TermView>,
     pub generator: &'static str,
+    /// `[images] referrer_policy`, for `<meta name="referrer">`; empty for none.
+    pub referrer_policy: String,
 }
 
 impl SiteView {
@@ -53,6 +57,7 @@ impl SiteView {
             post_count: index.posts.len(),
             sections,
             generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
+            referrer_policy: config.images.referrer_policy.clone(),
         }
     }
 }
@@ -70,6 +75,12 @@ pub struct PageView {
     pub name: Option<String>,
     /// Site-relative URL of this page's Atom feed, if it has one.
     pub feed: Option<String>,
+    /// Page number within a paginated list (1 elsewhere) and how many there are.
+    pub number: usize,
+    pub pages: usize,
+    /// How many posts a list page's list holds across all its pages (0 elsewhere).
+    pub count: usize,
+    pub meta: PageMeta,
 }
 
 impl PageView {
@@ -81,6 +92,10 @@ impl PageView {
             url,
             name: None,
             feed: None,
+            number: 1,
+            pages: 1,
+            count: 0,
+            meta: PageMeta::website(),
         }
     }
 }
@@ -92,6 +107,10 @@ pub struct TermView {
     pub url: String,
     pub count: usize,
     pub depth: usize,
+    /// 1 to 5: the term's size in a tag cloud, on a log scale of its count.
+    pub weight: u8,
+    /// Sub-terms, on the category tree only.
+    pub children: Vec<TermView>,
 }
 
 impl From<&Term> for TermView {
@@ -102,12 +121,69 @@ impl From<&Term> for TermView {
             url: t.url.clone(),
             count: t.posts.len(),
             depth: t.depth(),
+            weight: 1,
+            children: Vec::new(),
         }
     }
 }
 
+/// Every term, flat, each weighted against the biggest.
 pub fn term_views(kind: TaxonomyKind, index: &Index) -> Vec<TermView> {
-    kind.of(index).terms.iter().map(TermView::from).collect()
+    let terms = &kind.of(index).terms;
+    let most = terms.iter().map(|t| t.posts.len()).max().unwrap_or(1);
+    terms
+        .iter()
+        .map(|t| TermView {
+            weight: cloud_weight(t.posts.len(), most),
+            ..TermView::from(t)
+        })
+        .collect()
+}
+
+/// 1 for a term with one post, 5 for the biggest, logarithmic in between.
+pub fn cloud_weight(count: usize, most: usize) -> u8 {
+    if most <= 1 || count <= 1 {
+        return 1;
+    }
+    let share = (count as f64).ln() / (most as f64).ln();
+    1 + (share * 4.0).round().clamp(0.0, 4.0) as u8
+}
+
+/// The category tree: top-level terms, each holding its sub-terms.
+pub fn term_tree(kind: TaxonomyKind, index: &Index) -> Vec<TermView> {
+    let taxonomy = kind.of(index);
+    let terms = &taxonomy.terms;
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); terms.len()];
+    let mut roots = Vec::new();
+    let position: std::collections::HashMap<&str, usize> = terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.dir.as_str(), i))
+        .collect();
+    for (i, term) in terms.iter().enumerate() {
+        let parent = (term.depth() > 1)
+            .then(|| taxonomy.get(&term.names[..term.depth() - 1]))
+            .flatten()
+            .and_then(|p| position.get(p.dir.as_str()));
+        match parent {
+            Some(&p) => children[p].push(i),
+            None => roots.push(i),
+        }
+    }
+    fn node(i: usize, terms: &[Term], children: &[Vec<usize>]) -> TermView {
+        let mut kids: Vec<TermView> = children[i]
+            .iter()
+            .map(|&c| node(c, terms, children))
+            .collect();
+        kids.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        TermView {
+            children: kids,
+            ..TermView::from(&terms[i])
+        }
+    }
+    let mut tree: Vec<TermView> = roots.iter().map(|&i| node(i, terms, &children)).collect();
+    tree.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    tree
 }
 
 /// The breadcrumb trail of a term: its ancestors, then itself.
@@ -138,7 +214,12 @@ pub struct ArticleView<'a> {
     pub text_length: usize,
     pub images: &'a [Image],
     pub cover: Option<&'a str>,
+    /// Whether to show `cover` above the body: not when the body already shows it
+    /// (one substring search over this one body).
+    pub show_cover: bool,
     pub updated: Option<String>,
+    /// `updated` as `YYYY-MM-DD HH:MM` in the site's time zone, for display.
+    pub updated_local: Option<String>,
     pub lang: Option<&'a str>,
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
@@ -151,11 +232,26 @@ impl<'a> ArticleView<'a> {
             text_length: post.body.text.chars().count(),
             images: &post.body.images,
             cover: post.cover.as_deref(),
+            show_cover: post
+                .cover
+                .as_deref()
+                .is_some_and(|c| !body_shows(&post.body.html, c)),
             updated: post.meta.updated.as_ref().map(crate::model::rfc3339),
+            updated_local: post
+                .meta
+                .updated
+                .as_ref()
+                .map(|u| u.strftime("%Y-%m-%d %H:%M").to_string()),
             lang: post.meta.lang.as_deref(),
             extra: &post.meta.extra,
         }
     }
+}
+
+/// Whether a body already holds the image at `url`, directly or behind a proxy
+/// prefix (`https://proxy/?http://img/a.jpg` ends with the real address).
+fn body_shows(html: &str, url: &str) -> bool {
+    html.contains(url) || (url.contains('&') && html.contains(&url.replace('&', "&amp;")))
 }
 
 #[derive(Debug, Serialize)]
@@ -242,4 +338,54 @@ pub fn bucket_children(index: &Index, bucket: usize) -> Vec<ArchiveEntry> {
         .into_iter()
         .map(|c| archive_entry(index, c, 0))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cover_already_in_the_body_is_not_shown_twice() {
+        let cases = [
+            (
+                r#"<img src="http://img.example/a.jpg">"#,
+                "http://img.example/a.jpg",
+                true,
+            ),
+            (
+                r#"<img src="https://proxy.example/?http://img.example/a.jpg">"#,
+                "http://img.example/a.jpg",
+                true,
+            ),
+            (
+                r#"<img src="http://x/?a=1&amp;b=2">"#,
+                "http://x/?a=1&b=2",
+                true,
+            ),
+            (
+                r#"<img src="http://img.example/b.jpg">"#,
+                "http://img.example/a.jpg",
+                false,
+            ),
+            ("<p>text</p>", "http://img.example/a.jpg", false),
+        ];
+        for (html, cover, shown) in cases {
+            assert_eq!(body_shows(html, cover), shown, "{html} / {cover}");
+        }
+    }
+
+    #[test]
+    fn cloud_weights_run_from_one_to_five() {
+        let cases = [
+            (1, 1, 1),
+            (1, 100, 1),
+            (100, 100, 5),
+            (10, 100, 3),
+            (2, 1000, 1),
+            (0, 0, 1),
+        ];
+        for (count, most, want) in cases {
+            assert_eq!(cloud_weight(count, most), want, "{count}/{most}");
+        }
+    }
 }

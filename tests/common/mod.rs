@@ -14,3 +14,62 @@ pub fn shared_dir() -> Option<PathBuf> {
         None
     }
 }
+
+/// Writes `text` to `root/rel`, creating parent directories.
+pub fn write(root: &std::path::Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A temporary site directory holding `config.toml` with `config`.
+pub fn site_with_config(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "config.toml", config);
+    dir
+}
+
+/// Whether Debian's `chromium` can be run. Without it, browser tests skip with a
+/// note, unless `GAZETTE_REQUIRE_BROWSER` is set (as in CI), where that fails.
+pub fn chromium_available() -> bool {
+    let found = std::process::Command::new("chromium")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("GAZETTE_REQUIRE_BROWSER").is_none(),
+            "GAZETTE_REQUIRE_BROWSER is set but chromium is not installed"
+        );
+        eprintln!("skipped: chromium not found (apt-get install chromium)");
+    }
+    found
+}
+
+/// Copies the directory tree `from` into `to`.
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A site of the demo posts plus, when present, the shared corpus, built into
+/// `<dir>/public` with the default theme and `config` as its config.
+pub fn build_demo_and_corpus(config: &str) -> tempfile::TempDir {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let site = site_with_config(config);
+    let content = site.path().join("content");
+    copy_tree(&repo.join("content"), &content);
+    if let Some(shared) = shared_dir() {
+        copy_tree(&shared.join("corpus/rsshub-page"), &content.join("corpus"));
+    }
+    let report =
+        gazette::build::build(&gazette::build::BuildOptions::for_root(site.path())).unwrap();
+    assert!(report.posts >= 4);
+    site
+}
