@@ -1,0 +1,423 @@
+//! Junk: the sites' and the scraper's leftovers. Built-in selectors (ZAKER's
+//! trailing divs, ad slots, tip-the-author boxes) plus `[clean] remove` and the
+//! per-source lists, trailing disclaimers, runs of blank lines and spaces, empty
+//! paragraphs, and the outer `<div>` every scraped body is wrapped in.
+
+use ego_tree::NodeId;
+use scraper::Selector;
+
+use super::dom::{is_block, Doc};
+use super::Ctx;
+
+/// Always removed. Each entry names where it comes from.
+const BUILTIN: &[&str] = &[
+    "#recommend_bottom",    // ZAKER: related-articles slot
+    "#article_bottom",      // ZAKER: end-of-article slot
+    ".edi_oper",            // ZAKER: editor toolbar
+    "ins.adsbygoogle",      // AdSense slots (SoBooks)
+    ".support-author",      // woshipm: "给作者打赏" box
+    ".button--pay",         // woshipm: the tip button alone
+    ".reward",              // WordPress reward plugins
+    ".wp-block-buttons",    // WordPress call-to-action buttons
+    "[id^=\"div-gpt-ad\"]", // Google Publisher Tag ad slots
+];
+
+pub fn builtin_selectors() -> Vec<Selector> {
+    BUILTIN
+        .iter()
+        .map(|s| Selector::parse(s).expect("built-in selectors parse"))
+        .collect()
+}
+
+/// Pass: removes elements matching the built-in, configured and per-author selectors.
+pub fn junk_selectors(doc: &mut Doc, ctx: &mut Ctx) {
+    let by_author = ctx
+        .author
+        .and_then(|a| ctx.options.remove_by_author.get(a.trim()));
+    let selectors: Vec<&Selector> = ctx
+        .options
+        .remove
+        .iter()
+        .chain(by_author.into_iter().flatten())
+        .collect();
+    let doomed: Vec<NodeId> = doc
+        .elements()
+        .into_iter()
+        .filter(|&id| {
+            doc.element_ref(id)
+                .is_some_and(|e| selectors.iter().any(|s| s.matches(&e)))
+        })
+        .collect();
+    for id in doomed {
+        doc.detach(id);
+    }
+}
+
+/// Pass: drops trailing blocks (at the end of the body, ignoring blank ones)
+/// whose text starts with a configured pattern: "本文由 @… 原创发布于…".
+pub fn trailing_notes(doc: &mut Doc, ctx: &mut Ctx) {
+    let by_author = ctx
+        .author
+        .and_then(|a| ctx.options.trailing_by_author.get(a.trim()));
+    let patterns: Vec<&str> = ctx
+        .options
+        .trailing
+        .iter()
+        .chain(by_author.into_iter().flatten())
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if patterns.is_empty() {
+        return;
+    }
+    let mut container = content_root(doc);
+    loop {
+        let Some(last) = last_meaningful_child(doc, container) else {
+            return;
+        };
+        let text = doc.text_content(last);
+        let text = text.trim();
+        if patterns.iter().any(|p| text.starts_with(p)) {
+            doc.detach(last);
+        } else if doc.name(last) == "div" && doc.children(last).len() > 1 {
+            container = last;
+        } else {
+            return;
+        }
+    }
+}
+
+/// The body's single outer `<div>` when it has one, else the fragment root.
+fn content_root(doc: &Doc) -> NodeId {
+    let root = doc.root();
+    let meaningful: Vec<NodeId> = doc
+        .children(root)
+        .into_iter()
+        .filter(|&c| !is_blank_text(doc, c))
+        .collect();
+    match meaningful.as_slice() {
+        [only] if doc.name(*only) == "div" => *only,
+        _ => root,
+    }
+}
+
+fn last_meaningful_child(doc: &Doc, parent: NodeId) -> Option<NodeId> {
+    doc.children(parent)
+        .into_iter()
+        .rev()
+        .find(|&c| !(is_blank_text(doc, c) || doc.is_element(c) && is_empty(doc, c)))
+}
+
+fn is_blank_text(doc: &Doc, id: NodeId) -> bool {
+    doc.text_of(id).is_some_and(|t| t.trim().is_empty())
+}
+
+/// Elements that mean something with no text inside.
+fn is_contentful_void(name: &str) -> bool {
+    matches!(
+        name,
+        "img" | "iframe" | "video" | "audio" | "hr" | "br" | "source" | "picture" | "td" | "th"
+    )
+}
+
+/// No text and nothing visible inside (a `<br>` alone does not count).
+fn is_empty(doc: &Doc, id: NodeId) -> bool {
+    if is_contentful_void(doc.name(id)) {
+        return false;
+    }
+    let Some(node) = doc.html.tree.get(id) else {
+        return true;
+    };
+    node.descendants().skip(1).all(|d| match d.value() {
+        scraper::Node::Text(t) => t.text.trim().is_empty(),
+        scraper::Node::Element(e) => e.name() == "br" || !is_contentful_void(e.name()),
+        _ => true,
+    })
+}
+
+/// Pass: runs of spaces become one space and runs of blank lines one newline
+/// (outside `<pre>`); more than two `<br>` in a row become two, and `<br>` at the
+/// start or end of a block goes.
+pub fn whitespace(doc: &mut Doc, _ctx: &mut Ctx) {
+    let Some(root) = doc.html.tree.get(doc.root()) else {
+        return;
+    };
+    let mut texts = Vec::new();
+    let mut in_pre_until: Vec<NodeId> = Vec::new();
+    for edge in root.traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) => match n.value() {
+                scraper::Node::Element(e) if matches!(e.name(), "pre" | "textarea") => {
+                    in_pre_until.push(n.id())
+                }
+                scraper::Node::Text(t) if in_pre_until.is_empty() => {
+                    let collapsed = collapse_spaces(&t.text);
+                    if collapsed != *t.text {
+                        texts.push((n.id(), collapsed));
+                    }
+                }
+                _ => {}
+            },
+            ego_tree::iter::Edge::Close(n) => {
+                if in_pre_until.last() == Some(&n.id()) {
+                    in_pre_until.pop();
+                }
+            }
+        }
+    }
+    for (id, text) in texts {
+        doc.set_text(id, &text);
+    }
+    trim_breaks(doc);
+}
+
+fn collapse_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space: Option<char> = None;
+    for c in text.chars() {
+        if c.is_whitespace() && c != '\u{a0}' && c != '\u{3000}' {
+            space = match (space, c) {
+                (Some('\n'), _) | (_, '\n') => Some('\n'),
+                _ => Some(' '),
+            };
+        } else {
+            if let Some(s) = space.take() {
+                out.push(s);
+            }
+            out.push(c);
+        }
+    }
+    if let Some(s) = space {
+        out.push(s);
+    }
+    out
+}
+
+/// `<br>` runs longer than two, and `<br>` first or last in a block.
+fn trim_breaks(doc: &mut Doc) {
+    for br in doc.elements_named("br") {
+        if !doc.attached(br) {
+            continue;
+        }
+        let mut run = 1;
+        let mut prev = doc.prev_sibling(br);
+        while let Some(p) = prev {
+            if is_blank_text(doc, p) {
+                prev = doc.prev_sibling(p);
+            } else if doc.name(p) == "br" {
+                run += 1;
+                prev = doc.prev_sibling(p);
+            } else {
+                break;
+            }
+        }
+        let at_start = prev.map_or(true, |p| doc.is_element(p) && is_block(doc.name(p)));
+        let at_end = next_non_blank(doc, br).map_or(true, |n| {
+            doc.is_element(n) && is_block(doc.name(n)) && doc.name(n) != "br"
+        });
+        if run > 2 || at_start || at_end {
+            doc.detach(br);
+        }
+    }
+}
+
+fn next_non_blank(doc: &Doc, id: NodeId) -> Option<NodeId> {
+    let mut next = doc.next_sibling(id);
+    while let Some(n) = next {
+        if !is_blank_text(doc, n) {
+            return Some(n);
+        }
+        next = doc.next_sibling(n);
+    }
+    None
+}
+
+/// Pass: removes empty paragraphs and inline wrappers (`<p></p>`, `<p> </p>`,
+/// `<strong></strong>`, `<span></span>`, empty `<div>`s), innermost first.
+pub fn empty_elements(doc: &mut Doc, _ctx: &mut Ctx) {
+    for id in doc.elements().into_iter().rev() {
+        let name = doc.name(id);
+        let removable = matches!(
+            name,
+            "p" | "div"
+                | "span"
+                | "strong"
+                | "b"
+                | "em"
+                | "i"
+                | "u"
+                | "font"
+                | "center"
+                | "section"
+                | "a"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "li"
+                | "ul"
+                | "ol"
+                | "blockquote"
+                | "figcaption"
+        );
+        if removable && is_empty(doc, id) {
+            doc.detach(id);
+        }
+    }
+}
+
+/// Pass: unwraps the attribute-less `<div>` the scraper put around every body.
+pub fn outer_wrapper(doc: &mut Doc, _ctx: &mut Ctx) {
+    let root = content_root(doc);
+    if root != doc.root() && doc.attrs(root).is_empty() {
+        doc.unwrap(root);
+    }
+    for child in doc.children(doc.root()) {
+        if let Some(text) = doc.text_of(child) {
+            if text.trim().is_empty() {
+                doc.detach(child);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::testing;
+
+    #[test]
+    fn selectors_builtin_configured_and_per_author() {
+        let options = testing::options(
+            "[clean]\nremove = [\".promo\"]\n[clean.by_author]\n\"人人都是产品经理\" = [\"p.note\"]",
+        );
+        let cases = [
+            // 1+1=1…吧？.md: ZAKER's trailing divs
+            (
+                r#"<p>x</p><div id="recommend_bottom"></div><div id="article_bottom"></div>"#,
+                None,
+                "<p>x</p>",
+            ),
+            // 0次与10000次.md: AdSense slot
+            (
+                r#"<div class="book-right"><ins class="adsbygoogle" style="display:block" data-ad-slot="6649012791"></ins></div>"#,
+                None,
+                r#"<div class="book-right"></div>"#,
+            ),
+            // B端决策类产品….md: tip-the-author box
+            (
+                r#"<p>end</p><div class="support-author"><div class="support-title">给作者打赏，鼓励TA抓紧创作！</div><button class="button--pay">赞赏</button></div>"#,
+                None,
+                "<p>end</p>",
+            ),
+            (r#"<div class="promo">buy</div><p>a</p>"#, None, "<p>a</p>"),
+            (
+                r#"<p class="note">n</p><p>a</p>"#,
+                Some("人人都是产品经理"),
+                "<p>a</p>",
+            ),
+            (
+                r#"<p class="note">n</p><p>a</p>"#,
+                Some("ZAKER"),
+                r#"<p class="note">n</p><p>a</p>"#,
+            ),
+        ];
+        for (input, author, expected) in cases {
+            let (out, _) = testing::run_with_warnings(junk_selectors, input, &options, author);
+            assert_eq!(out, expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn trailing_disclaimers() {
+        let options = testing::options(
+            "[clean]\ntrailing = [\"题图来自\"]\n[clean.trailing_by_author]\n\"人人都是产品经理\" = [\"本文由 @\"]",
+        );
+        // B端决策类产品｜任务中断回溯设计.md
+        let input = "<div>\n<p>正文</p>\n<p>本文由 @自转一周的鹿 原创发布于人人都是产品经理。未经许可，禁止转载。</p>\n<p>题图来自 Unsplash，基于CC0协议。</p>\n<p> </p>\n</div>";
+        let (out, _) =
+            testing::run_with_warnings(trailing_notes, input, &options, Some("人人都是产品经理"));
+        assert_eq!(out, "<div>\n<p>正文</p>\n\n\n<p> </p>\n</div>");
+        let (other, _) = testing::run_with_warnings(trailing_notes, input, &options, Some("36kr"));
+        assert!(
+            other.contains("本文由 @") && !other.contains("题图来自"),
+            "{other}"
+        );
+        let middle = "<p>题图来自 x</p><p>正文</p>";
+        assert_eq!(testing::run(trailing_notes, middle, &options), middle);
+    }
+
+    #[test]
+    fn whitespace_and_breaks() {
+        let options = testing::options("");
+        let cases = [
+            // 1화 표정관리.md: dozens of blank lines between images
+            (
+                "<img src=a>\n\n\n\n\n\n<img src=b>",
+                "<img src=\"a\">\n<img src=\"b\">",
+            ),
+            ("<p>a   b \t c</p>", "<p>a b c</p>"),
+            ("<pre>a   b\n\n\nc</pre>", "<pre>a   b\n\n\nc</pre>"),
+            (
+                "<p>全角\u{3000}\u{3000}空格</p>",
+                "<p>全角\u{3000}\u{3000}空格</p>",
+            ),
+            ("<p>a<br><br><br><br>b</p>", "<p>a<br><br>b</p>"),
+            // Dockone: a body starting and ending with <br>
+            ("<br>text<br>\n<br>more<br>", "text<br>\n<br>more"),
+            ("<p><br></p>", "<p></p>"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                testing::run(whitespace, input, &options),
+                expected,
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_elements_go() {
+        let options = testing::options("");
+        let cases = [
+            ("<p></p><p>a</p><p> \u{a0} </p>", "<p>a</p>"),
+            ("<p><strong></strong></p><p>b</p>", "<p>b</p>"),
+            ("<p><br></p><p>c</p>", "<p>c</p>"),
+            ("<p><img src=x></p>", "<p><img src=\"x\"></p>"),
+            ("<div><div></div></div>", ""),
+            (
+                "<table><tr><td></td></tr></table>",
+                "<table><tbody><tr><td></td></tr></tbody></table>",
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                testing::run(empty_elements, input, &options),
+                expected,
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn outer_wrapper_is_unwrapped() {
+        let options = testing::options("");
+        let cases = [
+            ("<div>   \n<p>a</p>  \n</div>\n   ", "<p>a</p>"),
+            (
+                "<div class=\"x\"><p>a</p></div>",
+                "<div class=\"x\"><p>a</p></div>",
+            ),
+            ("<div>a</div><div>b</div>", "<div>a</div><div>b</div>"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                testing::run(outer_wrapper, input, &options),
+                expected,
+                "{input}"
+            );
+        }
+    }
+}
