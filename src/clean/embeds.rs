@@ -1,7 +1,8 @@
 //! Embedded players. Iframes stay only from the configured video hosts (the
 //! sanitiser sandboxes them and makes them lazy); any other web iframe becomes a
 //! plain link to what it showed. ZAKER's script-driven video blocks become
-//! `<video>` elements from the address in their `data-zkinfo`.
+//! `<video>` elements from the address in their `data-zkinfo` (called by the
+//! ZAKER figure pass, which also gives them their caption).
 
 use percent_encoding::percent_decode_str;
 
@@ -38,7 +39,6 @@ pub fn embeds(doc: &mut Doc, ctx: &mut Ctx) {
                     ));
                 }
             }
-            "div" if doc.has_class(id, "zk_upvideo") => zaker_video(doc, id),
             _ => {}
         }
     }
@@ -63,8 +63,10 @@ fn replace_with_link(doc: &mut Doc, id: ego_tree::NodeId, src: &str) {
     doc.detach(id);
 }
 
-/// `data-zkinfo` is percent-encoded JSON with `videoUrl`, `imgUrl`, `width`, `height`.
-fn zaker_video(doc: &mut Doc, id: ego_tree::NodeId) {
+/// ZAKER's `div.zk_upvideo` becomes `<video>` in place: `data-zkinfo` is
+/// percent-encoded JSON with `videoUrl`, `imgUrl`, `width`, `height`. Without a
+/// web address for the video the block goes and `false` is returned.
+pub fn zaker_video(doc: &mut Doc, id: ego_tree::NodeId) -> bool {
     let info = doc.attr(id, "data-zkinfo").unwrap_or("");
     let decoded = percent_decode_str(info).decode_utf8_lossy();
     let json: serde_json::Value = serde_json::from_str(&decoded).unwrap_or_default();
@@ -72,7 +74,7 @@ fn zaker_video(doc: &mut Doc, id: ego_tree::NodeId) {
     let video = urls::absolute(field("videoUrl"));
     if !matches!(urls::scheme(&video).as_deref(), Some("http" | "https")) {
         doc.detach(id);
-        return;
+        return false;
     }
     let mut attrs = vec![
         ("src".to_string(), video),
@@ -88,6 +90,7 @@ fn zaker_video(doc: &mut Doc, id: ego_tree::NodeId) {
         }
     }
     doc.set_element(id, Some("video"), attrs);
+    true
 }
 
 #[cfg(test)]
@@ -125,9 +128,16 @@ mod tests {
         }
     }
 
+    fn run_zaker_video(doc: &mut Doc, _ctx: &mut Ctx) {
+        for id in doc.elements_named("div") {
+            zaker_video(doc, id);
+        }
+    }
+
     #[test]
     fn zaker_video_blocks_become_videos() {
         let options = testing::options("");
+        let embeds = run_zaker_video;
         // +_&~_%！'^…….md
         let input = r#"<div id="zkvideo1" class="zk_upvideo" data-zkinfo="%7B%22status%22%3A%22finished%22%2C%22imgUrl%22%3A%22http%3A%2F%2Fzkres.myzaker.com%2Fimg_upload%2Fa_W854H480S.jpeg%22%2C%22videoUrl%22%3A%22http%3A%2F%2Fzkres.myzaker.com%2Fimg_upload%2Fa.mp4%22%2C%22width%22%3A854%2C%22height%22%3A480%7D"></div>"#;
         assert_eq!(

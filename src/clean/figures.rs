@@ -12,6 +12,10 @@ use super::Ctx;
 /// following `zk_decsimg` block, or the short text run right after the box.
 pub fn zaker_figures(doc: &mut Doc, _ctx: &mut Ctx) {
     for id in doc.elements_named("div") {
+        if doc.has_class(id, "zk_upvideo") && doc.attached(id) {
+            video_figure(doc, id);
+            continue;
+        }
         if !doc.has_class(id, "img_box") || !doc.attached(id) {
             continue;
         }
@@ -26,6 +30,33 @@ pub fn zaker_figures(doc: &mut Doc, _ctx: &mut Ctx) {
         doc.detach(id);
         attach_caption(doc, figure, run);
     }
+    for id in doc.elements_named("div") {
+        if ["zaker_div", "zk_decsimg", "zk_remark"]
+            .iter()
+            .any(|c| doc.has_class(id, c))
+        {
+            doc.unwrap(id);
+        }
+    }
+}
+
+/// ZAKER's video block (inside a `zaker_div`) becomes `<figure><video>` with the
+/// caption block that follows, and the leftover wrappers go.
+fn video_figure(doc: &mut Doc, id: NodeId) {
+    let wrapper = doc
+        .parent(id)
+        .filter(|&p| doc.has_class(p, "zaker_div"))
+        .unwrap_or(id);
+    if !super::embeds::zaker_video(doc, id) {
+        return;
+    }
+    let figure = doc.create("figure", Vec::new());
+    doc.insert_before(wrapper, figure);
+    doc.append(figure, id);
+    if wrapper != id {
+        doc.detach(wrapper);
+    }
+    attach_caption(doc, figure, Vec::new());
 }
 
 /// Puts the caption for a ZAKER figure in place, or turns the text that follows
@@ -138,10 +169,11 @@ fn next_nonempty_paragraph(doc: &Doc, after: NodeId) -> Option<NodeId> {
 
 /// Short, and not a sentence of the article: ZAKER writes captions as the text
 /// right after an image, but also starts ordinary paragraphs there.
+/// Width is in terminal columns, so 40 CJK characters and 80 Latin ones weigh the same.
 fn is_caption_like(text: &str) -> bool {
-    let chars = text.chars().count();
+    let width = unicode_width::UnicodeWidthStr::width(text);
     let last = text.chars().last().unwrap_or(' ');
-    chars <= 40 && !text.contains('。') && !"。：:，,；;~～…".contains(last)
+    width <= 80 && !text.contains('。') && !"。：:，,；;~～…".contains(last)
 }
 
 /// Pass: a link around a lone image that points at the image itself (Dockone's
@@ -245,6 +277,21 @@ mod tests {
             (
                 format!("<p>{BOX}<strong>给老谢打 call</strong></p>"),
                 r#"<p></p><figure><img src="http://zkres1.myzaker.com/a.jpg"><figcaption><strong>给老谢打 call</strong></figcaption></figure><p></p>"#,
+            ),
+            // an English caption is wider in characters, not in columns
+            (
+                format!("<p>{BOX}Perfect shapes enjoying life in the World of Forms</p>"),
+                r#"<p></p><figure><img src="http://zkres1.myzaker.com/a.jpg"><figcaption>Perfect shapes enjoying life in the World of Forms</figcaption></figure><p></p>"#,
+            ),
+            // +_&~_%！'^…….md: a video block and its caption
+            (
+                r#"<div class="zaker_div"><div id="zkvideo1" class="zk_upvideo" data-zkinfo="%7B%22videoUrl%22%3A%22http%3A%2F%2Fzkres.myzaker.com%2Fa.mp4%22%7D"></div><div class="edi_oper"></div></div><div class="zaker_div"><div class="zk_decsimg zk_alignleft"><p>  大银线蝠母亲和幼崽。</p></div></div><p></p>"#.to_string(),
+                r#"<figure><video controls="" src="http://zkres.myzaker.com/a.mp4"></video><figcaption>大银线蝠母亲和幼崽。</figcaption></figure><p></p>"#,
+            ),
+            // seed 003: an editor's credit block stays, unwrapped
+            (
+                r#"<div class="zaker_div"><div class="zk_remark"><p>ZAKER 新闻出品</p><p>文 / 曾宪天</p></div></div>"#.to_string(),
+                "<p>ZAKER 新闻出品</p><p>文 / 曾宪天</p>",
             ),
             // a box whose image was dropped goes
             (

@@ -274,12 +274,21 @@ pub fn outer_wrapper(doc: &mut Doc, _ctx: &mut Ctx) {
     if root != doc.root() && doc.attrs(root).is_empty() {
         doc.unwrap(root);
     }
-    for child in doc.children(doc.root()) {
-        if let Some(text) = doc.text_of(child) {
-            if text.trim().is_empty() {
-                doc.detach(child);
-            }
+    // One newline between top-level blocks: readable page source, stable snapshots.
+    let children = doc.children(doc.root());
+    for &child in &children {
+        if doc.text_of(child).is_some_and(|t| t.trim().is_empty()) {
+            doc.detach(child);
         }
+    }
+    let mut previous_block = false;
+    for child in doc.children(doc.root()) {
+        let block = doc.is_element(child) && is_block(doc.name(child));
+        if block && previous_block {
+            let newline = doc.create_text("\n");
+            doc.insert_before(child, newline);
+        }
+        previous_block = block;
     }
 }
 
@@ -410,7 +419,11 @@ mod tests {
                 "<div class=\"x\"><p>a</p></div>",
                 "<div class=\"x\"><p>a</p></div>",
             ),
-            ("<div>a</div><div>b</div>", "<div>a</div><div>b</div>"),
+            ("<div>a</div><div>b</div>", "<div>a</div>\n<div>b</div>"),
+            (
+                "<div><p>a</p> <p>b</p>c<p>d</p></div>",
+                "<p>a</p>\n<p>b</p>c<p>d</p>",
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(

@@ -128,17 +128,11 @@ fn clean_srcset(srcset: &str, rules: &UrlRules) -> Option<String> {
     let candidates: Vec<String> = srcset
         .split(',')
         .filter_map(|candidate| {
-            let mut parts = candidate.split_ascii_whitespace();
-            let url = urls::absolute(&rules.unproxy(parts.next()?));
-            if !urls::usable_image(&url) || urls::is_data_image(&url) {
-                return None;
-            }
-            let descriptor: Vec<&str> = parts.collect();
-            let shown = rules.for_display(&url);
-            Some(if descriptor.is_empty() {
-                shown
-            } else {
-                format!("{shown} {}", descriptor.join(" "))
+            let (url, descriptor) = urls::srcset_candidate(candidate)?;
+            let shown = rules.for_display(&urls::absolute(&rules.unproxy(url)));
+            Some(match descriptor {
+                Some(d) => format!("{shown} {d}"),
+                None => shown,
             })
         })
         .collect();

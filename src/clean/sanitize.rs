@@ -181,10 +181,9 @@ fn filter_attribute<'a>(
         }
         ("img", "src") => urls::usable_image(value).then_some(Cow::Borrowed(value)),
         ("img", "srcset") => {
-            let safe = value.split(',').all(|candidate| {
-                let url = candidate.split_ascii_whitespace().next().unwrap_or("");
-                !urls::is_data_image(url) && urls::usable_image(url)
-            });
+            let safe = value
+                .split(',')
+                .all(|candidate| urls::srcset_candidate(candidate).is_some());
             safe.then_some(Cow::Borrowed(value))
         }
         ("iframe", "src") => iframe_allowed(iframe_hosts, value).then_some(Cow::Borrowed(value)),

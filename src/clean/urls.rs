@@ -153,6 +153,22 @@ pub fn usable_image(url: &str) -> bool {
     }
 }
 
+/// One `srcset` candidate: a usable non-`data:` address and at most one width
+/// (`640w`) or density (`2x`, `1.5x`) descriptor. Anything else is refused whole.
+pub fn srcset_candidate(candidate: &str) -> Option<(&str, Option<&str>)> {
+    let mut parts = candidate.split_ascii_whitespace();
+    let url = parts.next()?;
+    let descriptor = parts.next();
+    if parts.next().is_some() || is_data_image(url) || !usable_image(url) {
+        return None;
+    }
+    let valid = descriptor.map_or(true, |d| {
+        let number = d.strip_suffix(['w', 'x']).unwrap_or("");
+        !number.is_empty() && number.parse::<f32>().is_ok_and(|n| n > 0.0)
+    });
+    valid.then_some((url, descriptor))
+}
+
 pub fn is_data_image(url: &str) -> bool {
     let lower = url
         .trim_start()
@@ -261,6 +277,23 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(usable_image(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn srcset_candidates() {
+        let cases = [
+            ("https://a.com/x.jpg 2x", true),
+            ("https://a.com/x.jpg 640w", true),
+            ("/x.jpg", true),
+            ("java script:alert(1) 2x", false),
+            ("javascript:alert(1) 2x", false),
+            ("https://a.com/x.jpg 2x 3x", false),
+            ("data:image/png;base64,AA 1x", false),
+            ("https://a.com/x.jpg huge", false),
+        ];
+        for (candidate, ok) in cases {
+            assert_eq!(srcset_candidate(candidate).is_some(), ok, "{candidate}");
         }
     }
 
