@@ -15,31 +15,26 @@ use super::Ctx;
 pub fn embeds(doc: &mut Doc, ctx: &mut Ctx) {
     let hosts: std::collections::HashSet<String> =
         ctx.options.iframe_hosts.iter().cloned().collect();
-    for id in doc.elements() {
-        match doc.name(id) {
-            "iframe" => {
-                let src = urls::absolute(doc.attr(id, "src").unwrap_or(""));
-                if super::sanitize::iframe_allowed(&hosts, &src) {
-                    let mut attrs = vec![("src".to_string(), src)];
-                    for keep in ["width", "height", "title"] {
-                        if let Some(v) = doc.attr(id, keep) {
-                            attrs.push((keep.to_string(), v.to_string()));
-                        }
-                    }
-                    attrs.push(("allowfullscreen".into(), String::new()));
-                    if !ctx.options.referrer_policy.is_empty() {
-                        attrs.push(("referrerpolicy".into(), ctx.options.referrer_policy.clone()));
-                    }
-                    doc.set_element(id, None, attrs);
-                } else {
-                    replace_with_link(doc, id, &src);
-                    let host = urls::host_of(&src).unwrap_or_else(|| "no web address".into());
-                    ctx.warnings.push(format!(
-                        "an iframe from {host} is not in [clean] iframe_hosts; shown as a link"
-                    ));
+    for id in doc.elements_named("iframe") {
+        let src = urls::absolute(doc.attr(id, "src").unwrap_or(""));
+        if super::sanitize::iframe_allowed(&hosts, &src) {
+            let mut attrs = vec![("src".to_string(), src)];
+            for keep in ["width", "height", "title"] {
+                if let Some(v) = doc.attr(id, keep) {
+                    attrs.push((keep.to_string(), v.to_string()));
                 }
             }
-            _ => {}
+            attrs.push(("allowfullscreen".into(), String::new()));
+            if !ctx.options.referrer_policy.is_empty() {
+                attrs.push(("referrerpolicy".into(), ctx.options.referrer_policy.clone()));
+            }
+            doc.set_element(id, None, attrs);
+        } else {
+            replace_with_link(doc, id, &src);
+            let host = urls::host_of(&src).unwrap_or_else(|| "no web address".into());
+            ctx.warnings.push(format!(
+                "an iframe from {host} is not in [clean] iframe_hosts; shown as a link"
+            ));
         }
     }
 }
