@@ -10,8 +10,8 @@ use super::dom::Doc;
 use super::urls;
 use super::Ctx;
 
-/// Pass: iframes on the allowlist get an https address and lose everything but
-/// their size; others become links (or go, when they have no web address).
+/// Pass: iframes on the allowlist get an https address, a sandbox and lazy
+/// loading, and lose everything but their size and title; others become links (or go, when they have no web address).
 pub fn embeds(doc: &mut Doc, ctx: &mut Ctx) {
     let hosts: std::collections::HashSet<String> =
         ctx.options.iframe_hosts.iter().cloned().collect();
@@ -25,6 +25,8 @@ pub fn embeds(doc: &mut Doc, ctx: &mut Ctx) {
                 }
             }
             attrs.push(("allowfullscreen".into(), String::new()));
+            attrs.push(("loading".into(), "lazy".into()));
+            attrs.push(("sandbox".into(), super::sanitize::IFRAME_SANDBOX.into()));
             if !ctx.options.referrer_policy.is_empty() {
                 attrs.push(("referrerpolicy".into(), ctx.options.referrer_policy.clone()));
             }
@@ -100,12 +102,12 @@ mod tests {
             // 《劇場版 幼女戦記》….md
             (
                 r#"<iframe width="560" height="315" src="https://www.youtube.com/embed/KILjwOqvfx4" frameborder="0" allow="accelerometer; autoplay" allowfullscreen></iframe>"#,
-                r#"<iframe allowfullscreen="" height="315" referrerpolicy="no-referrer" src="https://www.youtube.com/embed/KILjwOqvfx4" width="560"></iframe>"#,
+                r#"<iframe allowfullscreen="" height="315" loading="lazy" referrerpolicy="no-referrer" sandbox="allow-scripts allow-same-origin allow-presentation allow-popups" src="https://www.youtube.com/embed/KILjwOqvfx4" width="560"></iframe>"#,
             ),
             // Youku, protocol-relative
             (
                 r#"<iframe src="//player.youku.com/embed/XNTg4MTczNDg4MA==" allowfullscreen></iframe>"#,
-                r#"<iframe allowfullscreen="" referrerpolicy="no-referrer" src="https://player.youku.com/embed/XNTg4MTczNDg4MA=="></iframe>"#,
+                r#"<iframe allowfullscreen="" loading="lazy" referrerpolicy="no-referrer" sandbox="allow-scripts allow-same-origin allow-presentation allow-popups" src="https://player.youku.com/embed/XNTg4MTczNDg4MA=="></iframe>"#,
             ),
             // Fibonacci Number (費波那契數).md: Google Sites gadget
             (

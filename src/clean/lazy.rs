@@ -1,6 +1,6 @@
 //! Lazy-loaded and proxied images: give every `<img>` its real address, its size
 //! and a referrer policy, and drop the loaders' classes and stand-in sources.
-//! `loading`/`decoding` are forced by the sanitiser on every image.
+//! Every image gets `loading="lazy" decoding="async"` (the sanitiser forces them too).
 
 use super::dom::Doc;
 use super::urls::{self, UrlRules};
@@ -38,7 +38,7 @@ const SPENT: &[&str] = &[
 const LAZY_CLASSES: &[&str] = &["lazy", "lazyload", "opacity_0", "zaker_gif_cache"];
 
 /// Pass: real `src` (from lazy attributes, unproxied, through `rewrite`), `srcset`
-/// unproxied, `width`/`height`, `referrerpolicy`; images with no usable address go.
+/// unproxied, `width`/`height`, `referrerpolicy`, lazy loading; images with no usable address go.
 pub fn lazy_images(doc: &mut Doc, ctx: &mut Ctx) {
     let rules = &ctx.options.urls;
     for id in doc.elements_named("img") {
@@ -86,6 +86,8 @@ pub fn lazy_images(doc: &mut Doc, ctx: &mut Ctx) {
         if !ctx.options.referrer_policy.is_empty() {
             kept.push(("referrerpolicy".into(), ctx.options.referrer_policy.clone()));
         }
+        kept.push(("loading".into(), "lazy".into()));
+        kept.push(("decoding".into(), "async".into()));
         if get("alt").is_some_and(looks_like_file_name) {
             kept.retain(|(k, _)| k != "alt" && k != "title");
             kept.push(("alt".into(), String::new()));
@@ -174,35 +176,35 @@ mod tests {
             (
                 // ZAKER, cut from 1+1=1…吧？.md
                 r#"<img class="lazy opacity_0 " id="img_0" data-original="http://zkres1.myzaker.com/202108/612daaa28e9f09679c16a055_1024.jpg" data-height="757" data-width="1080" src="https://cors.zfour.workers.dev/?http://zkres1.myzaker.com/202108/612daaa28e9f09679c16a055_1024.jpg" referrerpolicy="no-referrer">"#,
-                r#"<img height="757" id="img_0" referrerpolicy="no-referrer" src="http://zkres1.myzaker.com/202108/612daaa28e9f09679c16a055_1024.jpg" width="1080">"#,
+                r#"<img decoding="async" height="757" id="img_0" loading="lazy" referrerpolicy="no-referrer" src="http://zkres1.myzaker.com/202108/612daaa28e9f09679c16a055_1024.jpg" width="1080">"#,
             ),
             (
                 // ZAKER animation, cut from "我劝你赶紧安装国家反诈App".md
                 r#"<img class="lazy opacity_0 zaker_gif_cache" data-original="http://zkres1.myzaker.com/a_1024.jpg" data-gif-url="http://zkres1.myzaker.com/a_raw.gif" data-height="300" data-width="300" src="https://cors.zfour.workers.dev/?http://zkres1.myzaker.com/a_1024.jpg">"#,
-                r#"<img height="300" referrerpolicy="no-referrer" src="http://zkres1.myzaker.com/a_raw.gif" width="300">"#,
+                r#"<img decoding="async" height="300" loading="lazy" referrerpolicy="no-referrer" src="http://zkres1.myzaker.com/a_raw.gif" width="300">"#,
             ),
             (
                 // Dockone, cut from OPA项目实践解读.md
                 r#"<img src="https://cors.zfour.workers.dev/?http://dockone.io/uploads/article/20210924/e0ac.png" class="img-polaroid" title="1.png" alt="1.png" referrerpolicy="no-referrer">"#,
-                r#"<img alt="" class="img-polaroid" referrerpolicy="no-referrer" src="http://dockone.io/uploads/article/20210924/e0ac.png">"#,
+                r#"<img alt="" class="img-polaroid" decoding="async" loading="lazy" referrerpolicy="no-referrer" src="http://dockone.io/uploads/article/20210924/e0ac.png">"#,
             ),
             (
                 // IT之家: w/h, cut from 安全人员发现新型恶意软件….md
                 r#"<img src="https://img.ithome.com/a.jpg" w="760" h="350" alt="BitRAT" width="760" height="350">"#,
-                r#"<img alt="BitRAT" height="350" referrerpolicy="no-referrer" src="https://img.ithome.com/a.jpg" width="760">"#,
+                r#"<img alt="BitRAT" decoding="async" height="350" loading="lazy" referrerpolicy="no-referrer" src="https://img.ithome.com/a.jpg" width="760">"#,
             ),
             (
                 // DLsite: a data: stand-in and the address inside a Vue binding
                 r#"<img src="data:image/gif;base64,R0lGODlhAQABAGAAACH5BAEKAP8ALAAAAAABAAEAAAgEAP8FBAA7" :src="is_show ? '//img.dlsite.jp/modpub/a.jpg' : 'data:image/gif;base64,R0l'" alt="CG">"#,
-                r#"<img :src="is_show ? '//img.dlsite.jp/modpub/a.jpg' : 'data:image/gif;base64,R0l'" alt="CG" referrerpolicy="no-referrer" src="https://img.dlsite.jp/modpub/a.jpg">"#,
+                r#"<img :src="is_show ? '//img.dlsite.jp/modpub/a.jpg' : 'data:image/gif;base64,R0l'" alt="CG" decoding="async" loading="lazy" referrerpolicy="no-referrer" src="https://img.dlsite.jp/modpub/a.jpg">"#,
             ),
             (
                 r#"<img src="https://cors.zfour.workers.dev/?https://a.com/1.jpg" srcset="https://cors.zfour.workers.dev/?https://a.com/1.jpg 1x, https://a.com/2.jpg 2x" width="100%">"#,
-                r#"<img referrerpolicy="no-referrer" src="https://a.com/1.jpg" srcset="https://a.com/1.jpg 1x, https://a.com/2.jpg 2x">"#,
+                r#"<img decoding="async" loading="lazy" referrerpolicy="no-referrer" src="https://a.com/1.jpg" srcset="https://a.com/1.jpg 1x, https://a.com/2.jpg 2x">"#,
             ),
             (
                 "<img src=\"data:image/png;base64,iVBORw0KGgo=\">",
-                "<img referrerpolicy=\"no-referrer\" src=\"data:image/png;base64,iVBORw0KGgo=\">",
+                "<img decoding=\"async\" loading=\"lazy\" referrerpolicy=\"no-referrer\" src=\"data:image/png;base64,iVBORw0KGgo=\">",
             ),
         ];
         for (input, expected) in cases {
@@ -239,7 +241,7 @@ mod tests {
                 "<img src=\"https://cors.zfour.workers.dev/?http://a.com/x.jpg\">",
                 &options
             ),
-            "<img src=\"https://my.proxy/?http://a.com/x.jpg\">"
+            "<img decoding=\"async\" loading=\"lazy\" src=\"https://my.proxy/?http://a.com/x.jpg\">"
         );
     }
 }

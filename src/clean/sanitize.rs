@@ -26,7 +26,9 @@ pub fn hostile_elements(doc: &mut Doc, _ctx: &mut Ctx) {
     }
 }
 
-/// The ammonia allowlist, built once per build and shared by every post.
+/// The ammonia allowlist, built once per build and shared by every post. The
+/// attributes it forces (`loading`, `decoding`, `sandbox`) are set by the passes
+/// too, so ammonia only overwrites them in place and attribute order stays fixed.
 pub struct Sanitizer {
     builder: ammonia::Builder<'static>,
 }
@@ -146,6 +148,8 @@ impl Sanitizer {
             .set_tag_attribute_value("iframe", "loading", "lazy")
             .set_tag_attribute_value("iframe", "sandbox", IFRAME_SANDBOX)
             .set_tag_attribute_value("video", "preload", "none")
+            .add_tag_attributes("img", ["loading", "decoding"])
+            .add_tag_attributes("iframe", ["loading", "sandbox"])
             .add_url_schemes(["data"])
             .link_rel(Some("noopener noreferrer"))
             .strip_comments(true);
