@@ -232,6 +232,27 @@ fn next_non_blank(doc: &Doc, id: NodeId) -> Option<NodeId> {
     None
 }
 
+/// Pass: unwraps `<span>` and `<font>` outside code. Scraped ones only carried
+/// styles, classes or ids, all of which the sanitiser removes.
+pub fn inline_wrappers(doc: &mut Doc, _ctx: &mut Ctx) {
+    for id in doc.elements() {
+        if matches!(doc.name(id), "span" | "font") && !inside_pre(doc, id) {
+            doc.unwrap(id);
+        }
+    }
+}
+
+fn inside_pre(doc: &Doc, id: NodeId) -> bool {
+    let mut parent = doc.parent(id);
+    while let Some(p) = parent {
+        if doc.name(p) == "pre" {
+            return true;
+        }
+        parent = doc.parent(p);
+    }
+    false
+}
+
 /// Pass: removes empty paragraphs and inline wrappers (`<p></p>`, `<p> </p>`,
 /// `<strong></strong>`, `<span></span>`, empty `<div>`s), innermost first.
 pub fn empty_elements(doc: &mut Doc, _ctx: &mut Ctx) {
@@ -381,6 +402,30 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(
                 testing::run(whitespace, input, &options),
+                expected,
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn inline_wrappers_go_outside_code() {
+        let options = testing::options("");
+        let cases = [
+            // 今日待译 _ 2020年9月22日字幕组更新.md
+            (
+                r#"<p><span style="font-size: 14px;">1. 基于<span class="k_pendant" data-id="5">深度学习</span>的</span></p>"#,
+                "<p>1. 基于深度学习的</p>",
+            ),
+            (r#"<font size="4">x</font>"#, "x"),
+            (
+                r#"<pre><code><span class="hl-keyword">fn</span></code></pre>"#,
+                r#"<pre><code><span class="hl-keyword">fn</span></code></pre>"#,
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                testing::run(inline_wrappers, input, &options),
                 expected,
                 "{input}"
             );

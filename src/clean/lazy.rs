@@ -63,9 +63,10 @@ pub fn lazy_images(doc: &mut Doc, ctx: &mut Ctx) {
         let height = dimension(get("data-height").or(get("h")).or(get("height")));
         let mut kept: Vec<(String, String)> = attrs
             .iter()
-            .filter(|(k, _)| {
+            .filter(|(k, v)| {
                 !SPENT.contains(&k.as_str())
                     && !matches!(k.as_str(), "src" | "srcset" | "width" | "height" | "class")
+                    && !(k == "title" && v.trim().is_empty())
             })
             .cloned()
             .collect();

@@ -146,6 +146,10 @@ pub const PASSES: &[Pass] = &[
         run: code::code_blocks,
     },
     Pass {
+        name: "inline_wrappers",
+        run: junk::inline_wrappers,
+    },
+    Pass {
         name: "trailing_notes",
         run: junk::trailing_notes,
     },
