@@ -64,9 +64,10 @@ pub fn lazy_images(doc: &mut Doc, ctx: &mut Ctx) {
         let mut kept: Vec<(String, String)> = attrs
             .iter()
             .filter(|(k, v)| {
-                !SPENT.contains(&k.as_str())
-                    && !matches!(k.as_str(), "src" | "srcset" | "width" | "height" | "class")
-                    && !(k == "title" && v.trim().is_empty())
+                let replaced =
+                    matches!(k.as_str(), "src" | "srcset" | "width" | "height" | "class");
+                let empty_title = k == "title" && v.trim().is_empty();
+                !(SPENT.contains(&k.as_str()) || replaced || empty_title)
             })
             .cloned()
             .collect();
