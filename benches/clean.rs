@@ -10,7 +10,9 @@ use std::process::Command;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-use gazette::clean::{self, CleanOptions, Doc};
+use std::time::{Duration, Instant};
+
+use gazette::clean::{self, CleanOptions, Ctx, Doc, PASSES};
 use gazette::config::Config;
 use gazette::{frontmatter, load};
 
@@ -96,6 +98,8 @@ fn clean_stage(c: &mut Criterion) {
     // The highlighter's syntax set loads once per process; keep it out of the figure.
     let _ = clean::clean("<pre class=\"lang-rust\">fn x() {}</pre>", &options, None);
 
+    pass_breakdown(&posts, &options);
+
     let mut group = c.benchmark_group("clean");
     group.throughput(Throughput::Bytes(bytes));
     group.sample_size(20);
@@ -124,6 +128,43 @@ fn clean_stage(c: &mut Criterion) {
         })
     });
     group.finish();
+}
+
+/// Where the time goes: parse, each pass, and the rest (extract, serialise,
+/// sanitise), summed over 20 rounds of the corpus. Printed, not asserted.
+fn pass_breakdown(posts: &[(String, Option<String>)], options: &CleanOptions) {
+    let rounds = 20;
+    let mut parse = Duration::ZERO;
+    let mut passes = vec![Duration::ZERO; PASSES.len()];
+    let mut whole = Duration::ZERO;
+    for _ in 0..rounds {
+        for (body, author) in posts {
+            let start = Instant::now();
+            let mut doc = Doc::parse(body);
+            parse += start.elapsed();
+            let mut ctx = Ctx {
+                options,
+                author: author.as_deref(),
+                warnings: Vec::new(),
+            };
+            for (i, pass) in PASSES.iter().enumerate() {
+                let start = Instant::now();
+                (pass.run)(&mut doc, &mut ctx);
+                passes[i] += start.elapsed();
+            }
+            let start = Instant::now();
+            let _ = clean::clean(body, options, author.as_deref());
+            whole += start.elapsed();
+        }
+    }
+    let rest = whole.saturating_sub(parse + passes.iter().sum::<Duration>());
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0 / rounds as f64;
+    eprintln!("per round of the corpus (ms): whole clean {:.2}", ms(whole));
+    eprintln!("  parse {:.2}", ms(parse));
+    for (pass, d) in PASSES.iter().zip(&passes) {
+        eprintln!("  {} {:.2}", pass.name, ms(*d));
+    }
+    eprintln!("  extract + serialise + sanitise {:.2}", ms(rest));
 }
 
 criterion_group!(benches, clean_stage);

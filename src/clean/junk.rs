@@ -10,7 +10,7 @@ use super::dom::{is_block, Doc};
 use super::Ctx;
 
 /// Always removed. Each entry names where it comes from.
-const BUILTIN: &[&str] = &[
+pub const BUILTIN: &[&str] = &[
     "#recommend_bottom",    // ZAKER: related-articles slot
     "#article_bottom",      // ZAKER: end-of-article slot
     ".edi_oper",            // ZAKER: editor toolbar
@@ -22,11 +22,20 @@ const BUILTIN: &[&str] = &[
     "[id^=\"div-gpt-ad\"]", // Google Publisher Tag ad slots
 ];
 
-pub fn builtin_selectors() -> Vec<Selector> {
-    BUILTIN
-        .iter()
-        .map(|s| Selector::parse(s).expect("built-in selectors parse"))
-        .collect()
+/// One selector list from many selectors; ones that do not parse are left out
+/// (config selectors were already checked when the config loaded).
+pub fn selector_list<'a>(selectors: impl Iterator<Item = &'a str>) -> Selector {
+    let valid: Vec<&str> = selectors
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && Selector::parse(s).is_ok())
+        .collect();
+    let joined = if valid.is_empty() {
+        // Matches nothing a scraped body can contain.
+        ":not(*)".to_string()
+    } else {
+        valid.join(", ")
+    };
+    Selector::parse(&joined).expect("a list of valid selectors parses")
 }
 
 /// Pass: removes elements matching the built-in, configured and per-author selectors.
@@ -34,18 +43,13 @@ pub fn junk_selectors(doc: &mut Doc, ctx: &mut Ctx) {
     let by_author = ctx
         .author
         .and_then(|a| ctx.options.remove_by_author.get(a.trim()));
-    let selectors: Vec<&Selector> = ctx
-        .options
-        .remove
-        .iter()
-        .chain(by_author.into_iter().flatten())
-        .collect();
     let doomed: Vec<NodeId> = doc
         .elements()
         .into_iter()
         .filter(|&id| {
-            doc.element_ref(id)
-                .is_some_and(|e| selectors.iter().any(|s| s.matches(&e)))
+            doc.element_ref(id).is_some_and(|e| {
+                ctx.options.remove.matches(&e) || by_author.is_some_and(|s| s.matches(&e))
+            })
         })
         .collect();
     for id in doomed {
@@ -150,11 +154,8 @@ pub fn whitespace(doc: &mut Doc, _ctx: &mut Ctx) {
                 scraper::Node::Element(e) if matches!(e.name(), "pre" | "textarea") => {
                     in_pre_until.push(n.id())
                 }
-                scraper::Node::Text(t) if in_pre_until.is_empty() => {
-                    let collapsed = collapse_spaces(&t.text);
-                    if collapsed != *t.text {
-                        texts.push((n.id(), collapsed));
-                    }
+                scraper::Node::Text(t) if in_pre_until.is_empty() && needs_collapse(&t.text) => {
+                    texts.push((n.id(), collapse_spaces(&t.text)));
                 }
                 _ => {}
             },
@@ -169,6 +170,19 @@ pub fn whitespace(doc: &mut Doc, _ctx: &mut Ctx) {
         doc.set_text(id, &text);
     }
     trim_breaks(doc);
+}
+
+/// Whether `collapse_spaces` would change `text` (most text nodes: no).
+fn needs_collapse(text: &str) -> bool {
+    let mut previous_space = false;
+    for c in text.chars() {
+        let space = c.is_whitespace() && c != '\u{a0}' && c != '\u{3000}';
+        if space && (previous_space || !matches!(c, ' ' | '\n')) {
+            return true;
+        }
+        previous_space = space;
+    }
+    false
 }
 
 fn collapse_spaces(text: &str) -> String {
@@ -358,6 +372,14 @@ mod tests {
             let (out, _) = testing::run_with_warnings(junk_selectors, input, &options, author);
             assert_eq!(out, expected, "{input}");
         }
+    }
+
+    #[test]
+    fn selector_lists_skip_bad_entries_and_may_be_empty() {
+        let doc = Doc::parse("<p class=\"a\">x</p>");
+        let p = doc.element_ref(doc.elements_named("p")[0]).unwrap();
+        assert!(selector_list(["div[", ".a"].into_iter()).matches(&p));
+        assert!(!selector_list(std::iter::empty()).matches(&p));
     }
 
     #[test]

@@ -34,10 +34,11 @@ pub struct CleanOptions {
     pub urls: UrlRules,
     /// `referrerpolicy` set on images and iframes; empty means none.
     pub referrer_policy: String,
-    /// Elements removed from every body: the built-in junk plus `[clean] remove`.
-    pub remove: Vec<Selector>,
-    /// Extra selectors per source (`author`).
-    pub remove_by_author: BTreeMap<String, Vec<Selector>>,
+    /// Elements removed from every body: the built-in junk plus `[clean] remove`,
+    /// as one selector list so each element is matched once.
+    pub remove: Selector,
+    /// Extra selectors per source (`author`), one list per source.
+    pub remove_by_author: BTreeMap<String, Selector>,
     /// Trailing paragraphs starting with one of these are dropped.
     pub trailing: Vec<String>,
     pub trailing_by_author: BTreeMap<String, Vec<String>>,
@@ -48,17 +49,12 @@ pub struct CleanOptions {
 
 impl CleanOptions {
     /// Selectors in the config were checked by `Config` validation; any that
-    /// still fail to parse here are skipped.
+    /// still fail to parse here are left out.
     pub fn from_config(config: &Config) -> Self {
         let images = &config.images;
         let clean = &config.clean;
-        let selectors = |list: &[String]| -> Vec<Selector> {
-            list.iter()
-                .filter_map(|s| Selector::parse(s).ok())
-                .collect()
-        };
-        let mut remove = junk::builtin_selectors();
-        remove.extend(selectors(&clean.remove));
+        let builtin = junk::BUILTIN.iter().copied();
+        let remove = junk::selector_list(builtin.chain(clean.remove.iter().map(String::as_str)));
         let iframe_hosts: Vec<String> = clean
             .iframe_hosts
             .iter()
@@ -75,7 +71,10 @@ impl CleanOptions {
             remove_by_author: clean
                 .by_author
                 .iter()
-                .map(|(author, list)| (author.clone(), selectors(list)))
+                .map(|(author, list)| {
+                    let list = junk::selector_list(list.iter().map(String::as_str));
+                    (author.trim().to_string(), list)
+                })
                 .collect(),
             trailing: clean.trailing.clone(),
             trailing_by_author: clean.trailing_by_author.clone(),
