@@ -296,6 +296,12 @@ pub fn empty_elements(doc: &mut Doc, _ctx: &mut Ctx) {
                 | "ol"
                 | "blockquote"
                 | "figcaption"
+                | "figure"
+                | "dd"
+                | "dt"
+                | "small"
+                | "sub"
+                | "sup"
         );
         if removable && is_empty(doc, id) {
             doc.detach(id);
