@@ -119,6 +119,18 @@ fn clean_stage(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
+    let serialised: Vec<String> = posts
+        .iter()
+        .map(|(body, _)| Doc::parse(body).serialize())
+        .collect();
+    group.bench_function("configured sanitiser only", |b| {
+        b.iter(|| {
+            serialised
+                .iter()
+                .map(|html| clean::sanitize(html, &options).len())
+                .sum::<usize>()
+        })
+    });
     group.bench_function("ammonia::clean only", |b| {
         b.iter(|| {
             posts

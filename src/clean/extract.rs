@@ -3,7 +3,6 @@
 //! CJK-aware word count and reading time.
 
 use scraper::Node;
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::dom::{is_block, Doc};
 use crate::model::Image;
@@ -82,13 +81,23 @@ pub fn extract(doc: &Doc) -> Extracted {
 
 /// Appends `piece` with every whitespace run as one space.
 fn push_collapsed(out: &mut String, piece: &str) {
-    for c in piece.chars() {
-        if c.is_whitespace() {
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
+    let space = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    };
+    if piece.starts_with(char::is_whitespace) {
+        space(out);
+    }
+    let mut words = piece.split_whitespace();
+    if let Some(first) = words.next() {
+        out.push_str(first);
+        for word in words {
+            out.push(' ');
+            out.push_str(word);
+        }
+        if piece.ends_with(char::is_whitespace) {
+            space(out);
         }
     }
 }
@@ -104,19 +113,41 @@ fn is_cjk(c: char) -> bool {
         | 0x20000..=0x2FA1F) // Extensions B–F and supplements
 }
 
-/// (CJK characters, other words). Hangul is written with spaces, so it counts by word.
+/// (CJK characters, other words). A word is a run of letters and digits, with
+/// apostrophes and decimal points inside it; Hangul is written with spaces, so
+/// it counts by word. Hand-rolled: UAX #29 segmentation was a sixth of the
+/// cleaning stage's time.
 pub fn count_words(text: &str) -> (usize, usize) {
     let mut cjk = 0;
     let mut other = 0;
-    for word in text.unicode_words() {
-        let n = word.chars().filter(|&c| is_cjk(c)).count();
-        if n > 0 {
-            cjk += n;
+    let mut in_word = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_cjk(c) {
+            cjk += 1;
+            in_word = false;
+        } else if is_word_char(c) {
+            if !in_word {
+                other += 1;
+                in_word = true;
+            }
+        } else if in_word && matches!(c, '\'' | '’' | '.' | ',') {
+            in_word = chars.peek().is_some_and(|&n| is_word_char(n) && !is_cjk(n));
         } else {
-            other += 1;
+            in_word = false;
         }
     }
     (cjk, other)
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        // CJK punctuation and full-width forms are common and never letters.
+        !matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20)
+            && c.is_alphanumeric()
+    }
 }
 
 /// A cut of plain text to about `max_chars` characters that ends at a sentence
@@ -188,6 +219,9 @@ mod tests {
             ("ゆうかりんだけCG集", (8, 1)),
             ("1화 표정관리", (0, 2)),
             ("It's 25 Git commands.", (0, 4)),
+            ("近1.4亿，约1,000人", (4, 2)),
+            ("a  b\n\tc", (0, 3)),
+            ("（Saccopteryx bilineata）", (0, 2)),
             ("", (0, 0)),
         ];
         for (text, expected) in cases {

@@ -192,6 +192,11 @@ pub fn clean_with_warnings(
     (body, ctx.warnings)
 }
 
+/// The allowlist sanitiser alone, as configured for bodies (no passes).
+pub fn sanitize(html: &str, options: &CleanOptions) -> String {
+    options.sanitizer.clean(html)
+}
+
 /// Cleans one body. `author` selects the per-source rules.
 pub fn clean(html: &str, options: &CleanOptions, author: Option<&str>) -> CleanBody {
     clean_with_warnings(html, options, author).0
