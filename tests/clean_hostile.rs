@@ -289,3 +289,83 @@ fn classes_and_ids_from_scraped_sites_do_not_reach_the_page() {
     let html = cleaned("<p class=\"search-box hl-keyword\" id=\"search\">x</p>");
     assert_eq!(html, "<p class=\"hl-keyword\">x</p>");
 }
+
+mod stitched {
+    //! Fragments of real and hostile markup stitched at random: cleaning never
+    //! panics, and nothing in the output carries a handler, a script URL, a style
+    //! or a framework attribute.
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "<p>",
+        "</p>",
+        "<div class=\"img_box\" onclick>",
+        "</div>",
+        "<img src=\"",
+        "https://cors.zfour.workers.dev/?http://zkres1.myzaker.com/a.jpg",
+        "\" data-original=\"",
+        "javascript:alert(1)",
+        "java&#09;script:x",
+        "data:text/html,<b>",
+        "\">",
+        "<a href=\"",
+        "</a>",
+        "<pre class=\"prettyprint\">",
+        "</pre>",
+        "<br>",
+        "&#123;",
+        "<script>",
+        "</script>",
+        "<iframe src=\"https://www.youtube.com/embed/x\">",
+        "</iframe>",
+        "<iframe srcdoc=\"",
+        " onerror=alert(1) ",
+        " :src=\"'//a.b/c.jpg'\" ",
+        " @click=\"x\" ",
+        " style=\"color:red\" ",
+        "<svg onload=alert(1)>",
+        "<![CDATA[",
+        "]]>",
+        "<!--",
+        "-->",
+        "文字",
+        "▲",
+        "<ul><ul>",
+        ">",
+        "&",
+        "<div id=\"recommend_bottom\">",
+        "<table><td>",
+        "<figure>",
+        "<video src=\"",
+        "<div class=\"zk_upvideo\" data-zkinfo=\"%7B%22videoUrl%22%3A%22",
+        "http%3A%2F%2Fa.b%2Fv.mp4",
+        "%22%7D\"></div>",
+        "\n\n\n",
+        "   ",
+        "<span style=\"x\">",
+        "</span>",
+        "<form>",
+        "<input ",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn never_panics_and_stays_safe(picks in proptest::collection::vec(0..PIECES.len(), 0..40)) {
+            let input: String = picks.iter().map(|&i| PIECES[i]).collect();
+            let out = gazette::clean::clean(&input, &gazette::clean::CleanOptions::default(), None);
+            for (element, name, value) in super::attributes(&out.html) {
+                prop_assert!(!name.starts_with("on"), "<{} {}> from {:?}", element, name, input);
+                prop_assert!(name != "style" && !name.starts_with([':', '@']), "{} from {:?}", name, input);
+                let scheme = super::scheme(&value);
+                prop_assert!(scheme != "javascript" && scheme != "vbscript", "{} from {:?}", value, input);
+                prop_assert!(scheme != "data" || (element == "img" && name == "src"), "{} from {:?}", value, input);
+            }
+            let proxied = super::attributes(&out.html)
+                .into_iter()
+                .any(|(_, _, v)| v.trim_start().starts_with("https://cors.zfour.workers.dev"));
+            prop_assert!(!proxied, "{}", out.html);
+            prop_assert!(!super::elements(&out.html).iter().any(|e| e == "script" || e == "form" || e == "input" || e == "svg"));
+        }
+    }
+}
