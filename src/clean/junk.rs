@@ -210,7 +210,7 @@ fn collapse_spaces(text: &str) -> String {
 /// `<br>` runs longer than two, and `<br>` first or last in a block.
 fn trim_breaks(doc: &mut Doc) {
     for br in doc.elements_named("br") {
-        if !doc.attached(br) {
+        if !doc.attached(br) || inside_pre(doc, br) {
             continue;
         }
         let mut run = 1;
@@ -303,7 +303,8 @@ pub fn empty_elements(doc: &mut Doc, _ctx: &mut Ctx) {
                 | "sub"
                 | "sup"
         );
-        if removable && is_empty(doc, id) {
+        // Inside code a span of spaces is indentation, not an empty element.
+        if removable && is_empty(doc, id) && !inside_pre(doc, id) {
             doc.detach(id);
         }
     }
@@ -472,6 +473,11 @@ mod tests {
             (
                 "<table><tr><td></td></tr></table>",
                 "<table><tbody><tr><td></td></tr></tbody></table>",
+            ),
+            // regression: highlighted Markdown lost the space in `fn main() {`
+            (
+                "<pre><code><span class=\"hl-x\">fn</span><span class=\"hl-y\"> </span></code></pre>",
+                "<pre><code><span class=\"hl-x\">fn</span><span class=\"hl-y\"> </span></code></pre>",
             ),
         ];
         for (input, expected) in cases {

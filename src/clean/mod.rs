@@ -295,6 +295,21 @@ mod tests {
     }
 
     #[test]
+    fn highlighted_markdown_code_survives_cleaning_intact() {
+        let code = "fn main() {\n    let x = \"<b>\";\n\n    println!(\"{x}\");\n}\n";
+        let html = crate::markdown::to_html(&format!("```rust\n{code}```\n"));
+        let cleaned = clean(&html, &CleanOptions::default(), None);
+        let doc = scraper::Html::parse_fragment(&cleaned.html);
+        let text: String = doc.root_element().text().collect();
+        assert_eq!(text, code, "{}", cleaned.html);
+        assert!(
+            cleaned.html.contains("<span class=\"hl-"),
+            "{}",
+            cleaned.html
+        );
+    }
+
+    #[test]
     fn pass_names_are_unique() {
         let mut names: Vec<_> = PASSES.iter().map(|p| p.name).collect();
         names.sort();
