@@ -90,8 +90,12 @@ pub fn lazy_images(doc: &mut Doc, ctx: &mut Ctx) {
         }
         kept.push(("loading".into(), "lazy".into()));
         kept.push(("decoding".into(), "async".into()));
+        // Every image needs an `alt`; an empty one says "nothing to read out",
+        // which is all we know of a scraped image without one.
         if get("alt").is_some_and(looks_like_file_name) {
             kept.retain(|(k, _)| k != "alt" && k != "title");
+        }
+        if !kept.iter().any(|(k, _)| k == "alt") {
             kept.push(("alt".into(), String::new()));
         }
         doc.set_element(id, None, kept);
@@ -178,12 +182,12 @@ mod tests {
             (
                 // ZAKER, cut from 1+1=1…吧？.md
                 r#"<img class="lazy opacity_0 " id="img_0" data-original="http://zkres1.myzaker.com/202108/612daaa28e9f09679c16a055_1024.jpg" data-height="757" data-width="1080" src="https://cors.zfour.workers.dev/?http://zkres1.myzaker.com/202108/612daaa28e9f09679c16a055_1024.jpg" referrerpolicy="no-referrer">"#,
-                r#"<img decoding="async" height="757" id="img_0" loading="lazy" referrerpolicy="no-referrer" src="http://zkres1.myzaker.com/202108/612daaa28e9f09679c16a055_1024.jpg" width="1080">"#,
+                r#"<img alt="" decoding="async" height="757" id="img_0" loading="lazy" referrerpolicy="no-referrer" src="http://zkres1.myzaker.com/202108/612daaa28e9f09679c16a055_1024.jpg" width="1080">"#,
             ),
             (
                 // ZAKER animation, cut from "我劝你赶紧安装国家反诈App".md
                 r#"<img class="lazy opacity_0 zaker_gif_cache" data-original="http://zkres1.myzaker.com/a_1024.jpg" data-gif-url="http://zkres1.myzaker.com/a_raw.gif" data-height="300" data-width="300" src="https://cors.zfour.workers.dev/?http://zkres1.myzaker.com/a_1024.jpg">"#,
-                r#"<img decoding="async" height="300" loading="lazy" referrerpolicy="no-referrer" src="http://zkres1.myzaker.com/a_raw.gif" width="300">"#,
+                r#"<img alt="" decoding="async" height="300" loading="lazy" referrerpolicy="no-referrer" src="http://zkres1.myzaker.com/a_raw.gif" width="300">"#,
             ),
             (
                 // Dockone, cut from OPA项目实践解读.md
@@ -202,11 +206,11 @@ mod tests {
             ),
             (
                 r#"<img src="https://cors.zfour.workers.dev/?https://a.com/1.jpg" srcset="https://cors.zfour.workers.dev/?https://a.com/1.jpg 1x, https://a.com/2.jpg 2x" width="100%">"#,
-                r#"<img decoding="async" loading="lazy" referrerpolicy="no-referrer" src="https://a.com/1.jpg" srcset="https://a.com/1.jpg 1x, https://a.com/2.jpg 2x">"#,
+                r#"<img alt="" decoding="async" loading="lazy" referrerpolicy="no-referrer" src="https://a.com/1.jpg" srcset="https://a.com/1.jpg 1x, https://a.com/2.jpg 2x">"#,
             ),
             (
                 "<img src=\"data:image/png;base64,iVBORw0KGgo=\">",
-                "<img decoding=\"async\" loading=\"lazy\" referrerpolicy=\"no-referrer\" src=\"data:image/png;base64,iVBORw0KGgo=\">",
+                "<img alt=\"\" decoding=\"async\" loading=\"lazy\" referrerpolicy=\"no-referrer\" src=\"data:image/png;base64,iVBORw0KGgo=\">",
             ),
         ];
         for (input, expected) in cases {
@@ -243,7 +247,7 @@ mod tests {
                 "<img src=\"https://cors.zfour.workers.dev/?http://a.com/x.jpg\">",
                 &options
             ),
-            "<img decoding=\"async\" loading=\"lazy\" src=\"https://my.proxy/?http://a.com/x.jpg\">"
+            "<img alt=\"\" decoding=\"async\" loading=\"lazy\" src=\"https://my.proxy/?http://a.com/x.jpg\">"
         );
     }
 }
