@@ -154,8 +154,28 @@ pub fn whitespace(doc: &mut Doc, _ctx: &mut Ctx) {
                 scraper::Node::Element(e) if matches!(e.name(), "pre" | "textarea") => {
                     in_pre_until.push(n.id())
                 }
-                scraper::Node::Text(t) if in_pre_until.is_empty() && needs_collapse(&t.text) => {
-                    texts.push((n.id(), collapse_spaces(&t.text)));
+                scraper::Node::Text(t) if in_pre_until.is_empty() => {
+                    let in_block = n.parent().is_some_and(|p| {
+                        p.value()
+                            .as_element()
+                            .is_some_and(|e| trims_edges(e.name()))
+                    });
+                    let first = in_block && n.prev_sibling().is_none();
+                    let last = in_block && n.next_sibling().is_none();
+                    let edge = |c: char| c.is_ascii_whitespace();
+                    let changes = needs_collapse(&t.text)
+                        || (first && t.text.starts_with(edge))
+                        || (last && t.text.ends_with(edge));
+                    if changes {
+                        let mut text = collapse_spaces(&t.text);
+                        if last {
+                            text.truncate(text.trim_end_matches(edge).len());
+                        }
+                        if first {
+                            text = text.trim_start_matches(edge).to_string();
+                        }
+                        texts.push((n.id(), text));
+                    }
                 }
                 _ => {}
             },
@@ -170,6 +190,27 @@ pub fn whitespace(doc: &mut Doc, _ctx: &mut Ctx) {
         doc.set_text(id, &text);
     }
     trim_breaks(doc);
+}
+
+/// Blocks whose leading and trailing spaces mean nothing (3DMGame writes
+/// `<p>\n text\n</p>`).
+fn trims_edges(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "li"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "figcaption"
+            | "td"
+            | "th"
+            | "dd"
+            | "dt"
+            | "blockquote"
+    )
 }
 
 /// Whether `collapse_spaces` would change `text` (most text nodes: no).
@@ -418,6 +459,16 @@ mod tests {
                 "<img src=\"a\">\n<img src=\"b\">",
             ),
             ("<p>a   b \t c</p>", "<p>a b c</p>"),
+            // 10个人就有1个主播….md
+            (
+                "<p>\n8月10日，论坛举行。\n</p>",
+                "<p>8月10日，论坛举行。</p>",
+            ),
+            ("<p> a <b>b</b> c </p>", "<p>a <b>b</b> c</p>"),
+            (
+                "<p>\u{3000}\u{3000}全角缩进</p>",
+                "<p>\u{3000}\u{3000}全角缩进</p>",
+            ),
             ("<pre>a   b\n\n\nc</pre>", "<pre>a   b\n\n\nc</pre>"),
             (
                 "<p>全角\u{3000}\u{3000}空格</p>",
