@@ -14,6 +14,7 @@ mod junk;
 mod lazy;
 mod proxy;
 mod sanitize;
+mod tidy;
 mod urls;
 
 use std::collections::BTreeMap;
@@ -146,7 +147,7 @@ pub const PASSES: &[Pass] = &[
     },
     Pass {
         name: "inline_wrappers",
-        run: junk::inline_wrappers,
+        run: tidy::inline_wrappers,
     },
     Pass {
         name: "trailing_notes",
@@ -154,7 +155,7 @@ pub const PASSES: &[Pass] = &[
     },
     Pass {
         name: "whitespace",
-        run: junk::whitespace,
+        run: tidy::whitespace,
     },
     Pass {
         name: "empty_elements",
@@ -162,7 +163,7 @@ pub const PASSES: &[Pass] = &[
     },
     Pass {
         name: "outer_wrapper",
-        run: junk::outer_wrapper,
+        run: tidy::outer_wrapper,
     },
 ];
 
