@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gazette::clean::{self, CleanOptions};
 use gazette::config::Config;
@@ -77,17 +77,6 @@ fn body_of(path: &Path) -> Option<(String, Option<String>)> {
     Some((draft.body, draft.meta.author))
 }
 
-fn all_posts(shared: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = ["corpus/rsshub-page", "seeds"]
-        .iter()
-        .flat_map(|dir| std::fs::read_dir(shared.join(dir)).expect("corpus dir"))
-        .map(|entry| entry.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "txt"))
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn cleaned_posts_match_snapshots() {
     let Some(shared) = common::shared_dir() else {
@@ -130,7 +119,7 @@ fn every_image_with_an_address_is_kept() {
     };
     let options = options();
     let (mut before, mut after) = (0, 0);
-    for path in all_posts(&shared) {
+    for path in common::corpus_files(&shared) {
         let Some((body, author)) = body_of(&path) else {
             continue;
         };
@@ -152,7 +141,7 @@ fn no_proxy_handler_or_empty_paragraph_survives() {
         return;
     };
     let options = options();
-    for path in all_posts(&shared) {
+    for path in common::corpus_files(&shared) {
         let Some((body, author)) = body_of(&path) else {
             continue;
         };

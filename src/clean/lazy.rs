@@ -17,14 +17,8 @@ const REAL_SRC: &[&str] = &[
     "data-lazy-src",
 ];
 
-/// Attributes read here and not wanted afterwards.
+/// Attributes read here and not wanted afterwards (besides `REAL_SRC`).
 const SPENT: &[&str] = &[
-    "data-gif-url",
-    "data-original",
-    "data-src",
-    "data-actualsrc",
-    "_src",
-    "data-lazy-src",
     "data-width",
     "data-height",
     "w",
@@ -67,7 +61,8 @@ pub fn lazy_images(doc: &mut Doc, ctx: &mut Ctx) {
                 let replaced =
                     matches!(k.as_str(), "src" | "srcset" | "width" | "height" | "class");
                 let empty_title = k == "title" && v.trim().is_empty();
-                !(SPENT.contains(&k.as_str()) || replaced || empty_title)
+                let spent = SPENT.contains(&k.as_str()) || REAL_SRC.contains(&k.as_str());
+                !(spent || replaced || empty_title)
             })
             .cloned()
             .collect();
