@@ -170,15 +170,20 @@ pub fn analyse<T: Send>(
         .partition(|d| prepare::held_back(d, &selection).is_none());
     report.held_back = held.len();
     let clean_options = CleanOptions::from_config(config);
-    let (posts, inspected): (Vec<_>, Vec<_>) = report.timed("clean", || {
+    let (prepared, inspected): (Vec<_>, Vec<_>) = report.timed("clean", || {
         published
             .into_par_iter()
             .map(|d| {
                 let seen = inspect(&d);
-                (prepare::prepare(d, &clean_options), seen)
+                (prepare::prepare_with_problems(d, &clean_options), seen)
             })
             .unzip()
     });
+    let mut posts = Vec::with_capacity(prepared.len());
+    for (post, problems) in prepared {
+        posts.push(post);
+        report.problems.extend(problems);
+    }
     report.posts = posts.len();
 
     let indexed = report.timed("index", || index::build(posts, config));

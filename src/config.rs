@@ -62,6 +62,8 @@ pub struct RawClean {
     pub by_author: Option<BTreeMap<String, Vec<String>>>,
     /// Trailing paragraphs whose text starts with one of these are dropped.
     pub trailing: Option<Vec<String>>,
+    /// Extra trailing patterns for one source, keyed by the post's `author`.
+    pub trailing_by_author: Option<BTreeMap<String, Vec<String>>>,
     pub iframe_hosts: Option<Vec<String>>,
 }
 
@@ -104,6 +106,7 @@ pub struct CleanConfig {
     pub remove: Vec<String>,
     pub by_author: BTreeMap<String, Vec<String>>,
     pub trailing: Vec<String>,
+    pub trailing_by_author: BTreeMap<String, Vec<String>>,
     pub iframe_hosts: Vec<String>,
 }
 
@@ -225,11 +228,26 @@ impl RawConfig {
             remove: self.clean.remove.unwrap_or_default(),
             by_author: self.clean.by_author.unwrap_or_default(),
             trailing: self.clean.trailing.unwrap_or_default(),
+            trailing_by_author: self.clean.trailing_by_author.unwrap_or_default(),
             iframe_hosts: self
                 .clean
                 .iframe_hosts
                 .unwrap_or_else(|| DEFAULT_IFRAME_HOSTS.iter().map(|s| s.to_string()).collect()),
         };
+        validate_selectors(&clean.remove).map_err(|m| invalid("clean.remove", m))?;
+        for list in clean.by_author.values() {
+            validate_selectors(list).map_err(|m| invalid("clean.by_author", m))?;
+        }
+        if let Some(host) = clean
+            .iframe_hosts
+            .iter()
+            .find(|h| h.trim().is_empty() || h.contains(['/', ':', ' ']))
+        {
+            return Err(invalid(
+                "clean.iframe_hosts",
+                format!("{host:?} is not a host name (write `www.youtube.com`, no scheme or path)"),
+            ));
+        }
         Ok(Config {
             title: self.title.unwrap_or_else(|| "gazette".into()),
             description: self.description.unwrap_or_default(),
@@ -245,6 +263,16 @@ impl RawConfig {
             feed_limit,
         })
     }
+}
+
+/// Each entry must be a CSS selector scraper can match.
+fn validate_selectors(list: &[String]) -> Result<(), String> {
+    for s in list {
+        if let Err(e) = scraper::Selector::parse(s) {
+            return Err(format!("{s:?} is not a CSS selector: {e}"));
+        }
+    }
+    Ok(())
 }
 
 const PERMALINK_TOKENS: &[&str] = &[
@@ -296,6 +324,12 @@ mod tests {
             ("[feeds]\nlimit = -1", "feeds.limit"),
             ("[clean]\nbogus = []", "bogus"),
             ("paginate = \"ten\"", "paginate"),
+            ("[clean]\nremove = [\"div[\"]", "clean.remove"),
+            ("[clean.by_author]\nZAKER = [\"..x\"]", "clean.by_author"),
+            (
+                "[clean]\niframe_hosts = [\"https://youtube.com/\"]",
+                "clean.iframe_hosts",
+            ),
         ];
         for (text, key) in cases {
             let err = Config::parse(text, "config.toml").unwrap_err().to_string();

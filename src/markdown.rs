@@ -1,11 +1,82 @@
-//! Markdown bodies: CommonMark plus tables, footnotes, strikethrough and task lists.
+//! Markdown bodies: CommonMark plus tables, footnotes, strikethrough and task
+//! lists. Fenced code is highlighted with CSS classes (see `clean::highlight`).
 
-/// STUB (to be replaced): no highlighting yet.
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+
+use crate::clean::highlight;
+
 pub fn to_html(markdown: &str) -> String {
-    let mut options = pulldown_cmark::Options::empty();
-    options.insert(pulldown_cmark::Options::ENABLE_TABLES);
-    let parser = pulldown_cmark::Parser::new_ext(markdown, options);
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_TASKLISTS);
+    let mut events = Vec::new();
+    let mut code: Option<(Option<String>, String)> = None;
+    for event in Parser::new_ext(markdown, options) {
+        match (&mut code, event) {
+            (None, Event::Start(Tag::CodeBlock(kind))) => {
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split([' ', ',', '{'])
+                        .next()
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                code = Some((language, String::new()));
+            }
+            (Some((_, text)), Event::Text(t)) => text.push_str(&t),
+            (Some(_), Event::End(TagEnd::CodeBlock)) => {
+                let (language, text) = code.take().unwrap_or_default();
+                let html = highlight::code_block_html(&text, language.as_deref());
+                events.push(Event::Html(html.into()));
+            }
+            (_, event) => events.push(event),
+        }
+    }
     let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, parser);
+    pulldown_cmark::html::push_html(&mut out, events.into_iter());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_are_highlighted_with_classes() {
+        let cases = [
+            (
+                "```rust\nfn main() {}\n```\n",
+                "<code class=\"language-rust\"><span class=\"hl-source hl-rust\">",
+            ),
+            (
+                "```\na < b\n```\n",
+                "<pre class=\"hl-code\"><code>a &lt; b\n</code></pre>",
+            ),
+            (
+                "    indented <x>\n",
+                "<pre class=\"hl-code\"><code>indented &lt;x&gt;\n</code></pre>",
+            ),
+            (
+                "```nosuchlang\nx\n```\n",
+                "<code class=\"language-nosuchlang\">x\n</code>",
+            ),
+        ];
+        for (markdown, expected) in cases {
+            let html = to_html(markdown);
+            assert!(html.contains(expected), "{markdown:?} gave {html}");
+            assert!(!html.contains("style="), "{html}");
+        }
+    }
+
+    #[test]
+    fn tables_and_strikethrough() {
+        let html = to_html("| a |\n|---|\n| b |\n\n~~x~~\n");
+        assert!(
+            html.contains("<table>") && html.contains("<del>x</del>"),
+            "{html}"
+        );
+    }
 }

@@ -6,6 +6,7 @@ use jiff::Zoned;
 
 use crate::clean::{self, CleanOptions};
 use crate::model::{BodyFormat, Draft, Post};
+use crate::problem::Problem;
 use crate::slug::slugify;
 
 /// Summaries cut from body text stop near this many characters.
@@ -33,12 +34,22 @@ pub fn held_back(draft: &Draft, selection: &Selection) -> Option<&'static str> {
 }
 
 pub fn prepare(draft: Draft, options: &CleanOptions) -> Post {
+    prepare_with_problems(draft, options).0
+}
+
+/// `prepare`, plus what cleaning the body found worth a warning (at the body's
+/// first line: the cleaner works on the parsed tree, which has no positions).
+pub fn prepare_with_problems(draft: Draft, options: &CleanOptions) -> (Post, Vec<Problem>) {
     let html = match draft.format {
         BodyFormat::Html => draft.body,
         BodyFormat::Markdown => crate::markdown::to_html(&draft.body),
     };
     let author = draft.meta.author.as_deref();
-    let body = clean::clean(&html, options, author);
+    let (body, warnings) = clean::clean_with_warnings(&html, options, author);
+    let problems = warnings
+        .into_iter()
+        .map(|w| Problem::warning(&draft.path, w).at(draft.body_line, None))
+        .collect();
     let summary = match (&draft.meta.summary, html.find(MORE_MARKER)) {
         (Some(written), _) if !written.trim().is_empty() => written.trim().to_string(),
         (_, Some(at)) => clean::clean(&html[..at], options, author).text,
@@ -46,7 +57,7 @@ pub fn prepare(draft: Draft, options: &CleanOptions) -> Post {
     };
     let slug = slugify(draft.meta.slug.as_deref().unwrap_or(&draft.stem));
     let cover = clean::cover_image(draft.meta.cover.as_deref(), options);
-    Post {
+    let post = Post {
         path: draft.path,
         meta: draft.meta,
         date: draft.date,
@@ -54,5 +65,6 @@ pub fn prepare(draft: Draft, options: &CleanOptions) -> Post {
         body,
         summary,
         cover,
-    }
+    };
+    (post, problems)
 }

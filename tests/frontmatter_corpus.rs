@@ -21,17 +21,6 @@ fn read(path: &Path) -> Source {
     source
 }
 
-fn corpus_files(shared: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = ["corpus/rsshub-page", "seeds"]
-        .iter()
-        .flat_map(|dir| std::fs::read_dir(shared.join(dir)).expect("corpus dir"))
-        .map(|entry| entry.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "txt"))
-        .collect();
-    files.sort();
-    files
-}
-
 fn shanghai() -> TimeZone {
     TimeZone::get("Asia/Shanghai").expect("bundled tzdb")
 }
@@ -41,7 +30,7 @@ fn every_corpus_post_is_read_or_refused_with_a_line() {
     let Some(shared) = common::shared_dir() else {
         return;
     };
-    let files = corpus_files(&shared);
+    let files = common::corpus_files(&shared);
     assert_eq!(files.len(), 66, "64 corpus posts and 2 seeds");
     let (mut clean, mut recovered, mut refused) = (0, 0, 0);
     for file in &files {
