@@ -72,6 +72,8 @@ pub fn build_demo_and_corpus(config: &str) -> tempfile::TempDir {
         gazette::build::build(&gazette::build::BuildOptions::for_root(site.path())).unwrap();
     assert!(report.posts >= 4);
     site
+}
+
 /// Every post of the real corpus and the seeds, sorted.
 pub fn corpus_files(shared: &std::path::Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = ["corpus/rsshub-page", "seeds"]
