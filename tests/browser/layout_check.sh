@@ -35,7 +35,10 @@ function next() {
   }
   var job = jobs.shift(), frame = document.createElement("iframe");
   frame.style.cssText = "border:0;height:900px;width:" + job[1] + "px";
-  frame.onload = function () {
+  var measured = false;
+  var measure = function () {
+    if (measured) return;
+    measured = true;
     var doc = frame.contentDocument.documentElement;
     checked++;
     if (doc.scrollWidth > doc.clientWidth) {
@@ -44,6 +47,11 @@ function next() {
     frame.remove();
     next();
   };
+  frame.onload = measure;
+  // A page that embeds a video player never finishes loading here: the player's
+  // host is unreachable offline. Its layout is settled long before, so measure
+  // it after a while anyway.
+  setTimeout(measure, 5000);
   frame.src = job[0];
   document.body.appendChild(frame);
 }
