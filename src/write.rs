@@ -5,6 +5,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::paths::{join_inside, UnsafePath};
 use crate::theme::Asset;
@@ -73,10 +74,27 @@ pub fn check_output(output: &Path, root: &Path, content: &Path) -> Result<PathBu
 }
 
 /// A directory being filled, to be swapped in for the output when complete.
+///
+/// A file whose bytes equal the output's current file is not written: the old
+/// file is hard-linked into the staging directory instead, so it keeps its mtime
+/// (and inode) and rsync or a CDN sees nothing to copy. Staged files are never
+/// opened for writing once they exist, so a link never lets a build modify the
+/// live site in place.
 pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
     committed: bool,
+    written: AtomicUsize,
+    kept: AtomicUsize,
+}
+
+/// What a staging directory received.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Files with new bytes.
+    pub written: usize,
+    /// Files identical to the output's, linked from it.
+    pub kept: usize,
 }
 
 impl Staging {
@@ -84,11 +102,7 @@ impl Staging {
     pub fn begin(output: &Path) -> Result<Staging, WriteError> {
         let parent = output.parent().unwrap_or(output);
         std::fs::create_dir_all(parent).map_err(io_at(parent))?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let dir = parent.join(format!("{}{}", staging_prefix(output), std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(io_at(&dir))?;
         }
@@ -97,20 +111,70 @@ impl Staging {
             output: output.to_path_buf(),
             dir,
             committed: false,
+            written: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
         })
+    }
+
+    pub fn counts(&self) -> Written {
+        Written {
+            written: self.written.load(Ordering::Relaxed),
+            kept: self.kept.load(Ordering::Relaxed),
+        }
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// Writes one output-relative file, creating its directories.
+    /// Stages one output-relative file, creating its directories: linked from
+    /// the current output when its bytes are the same, written otherwise.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.prepare_path(relative)?;
+        let current = join_inside(&self.output, relative)?;
+        if same_bytes(&current, bytes) && std::fs::hard_link(&current, &path).is_ok() {
+            self.kept.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        std::fs::write(&path, bytes).map_err(io_at(&path))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Links the output's current file into staging unchanged, when it is still
+    /// the file `expected` describes. `false` means the caller must write it.
+    pub fn keep(&self, relative: &str, expected: &FileStamp) -> Result<bool, WriteError> {
+        let current = join_inside(&self.output, relative)?;
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if FileStamp::of(&meta) == *expected => {}
+            _ => return Ok(false),
+        }
+        let path = self.prepare_path(relative)?;
+        if std::fs::hard_link(&current, &path).is_err() {
+            return Ok(false);
+        }
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        Ok(true)
+    }
+
+    /// The stamp of a file already staged.
+    pub fn stamp(&self, relative: &str) -> Result<FileStamp, WriteError> {
+        let path = join_inside(&self.dir, relative)?;
+        let meta = std::fs::symlink_metadata(&path).map_err(io_at(&path))?;
+        Ok(FileStamp::of(&meta))
+    }
+
+    /// The staged path of `relative`, its directories created and no file there
+    /// (a file staged twice is replaced, never rewritten in place).
+    fn prepare_path(&self, relative: &str) -> Result<PathBuf, WriteError> {
         let path = join_inside(&self.dir, relative)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io_at(parent))?;
         }
-        std::fs::write(&path, bytes).map_err(io_at(&path))
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_at(&path)(e)),
+            _ => Ok(path),
+        }
     }
 
     pub fn copy_asset(&self, relative: &str, asset: &Asset) -> Result<(), WriteError> {
@@ -125,7 +189,13 @@ impl Staging {
 
     /// Puts the staging directory in the output's place: one atomic exchange
     /// when an output exists, then the old site is removed.
+    /// When every staged file was linked from the output and the output has no
+    /// other file, the output is left untouched (directories included).
     pub fn commit(mut self) -> Result<(), WriteError> {
+        let counts = self.counts();
+        if counts.written == 0 && count_files(&self.output) == Some(counts.kept) {
+            return Ok(()); // Dropping removes the staging directory of links.
+        }
         if self.output.exists() {
             exchange(&self.dir, &self.output).map_err(io_at(&self.output))?;
             // `dir` now holds the previous site.
@@ -135,6 +205,85 @@ impl Staging {
         }
         self.committed = true;
         Ok(())
+    }
+}
+
+/// `.<name>.staging-`: staging directories of `output` start with this.
+fn staging_prefix(output: &Path) -> String {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    format!(".{name}.staging-")
+}
+
+/// Removes staging directories that killed builds left beside `output`. Only
+/// safe under the site's build lock, which guarantees no build is using them.
+pub fn remove_stale_staging(output: &Path) -> Result<(), WriteError> {
+    let Some(parent) = output.parent() else {
+        return Ok(());
+    };
+    let prefix = staging_prefix(output);
+    let entries = match std::fs::read_dir(parent) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_at(parent)(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(io_at(parent))?;
+        let stale = entry.file_name().to_str().is_some_and(|n| {
+            n.strip_prefix(prefix.as_str())
+                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if stale && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            tracing::info!(
+                "removing {}, left by a killed build",
+                entry.path().display()
+            );
+            remove_tree(&entry.path()).map_err(io_at(&entry.path()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Enough of a file's metadata to tell that it is still the file gazette wrote:
+/// same inode, size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp {
+    pub inode: u64,
+    pub len: u64,
+    pub mtime_ns: i128,
+}
+
+impl FileStamp {
+    pub fn of(meta: &std::fs::Metadata) -> FileStamp {
+        use std::os::unix::fs::MetadataExt;
+        FileStamp {
+            inode: meta.ino(),
+            len: meta.len(),
+            mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+        }
+    }
+}
+
+/// Files (of any kind but directories) under `dir`; `None` if it cannot be read.
+fn count_files(dir: &Path) -> Option<usize> {
+    let mut count = 0;
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        if !entry.ok()?.file_type().is_dir() {
+            count += 1;
+        }
+    }
+    Some(count)
+}
+
+/// Whether `path` is a regular file holding exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            std::fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
     }
 }
 

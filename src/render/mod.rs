@@ -89,6 +89,14 @@ pub struct Renderer<'a> {
     pub site: SiteView,
 }
 
+/// A page ready to render: its output path, its template and what the template sees.
+pub struct PreparedPage {
+    /// Output-relative, `/`-separated.
+    pub path: String,
+    pub template: &'static str,
+    pub context: Context,
+}
+
 /// One output file.
 pub struct Rendered {
     /// Output-relative, `/`-separated.
@@ -108,6 +116,16 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn render(&self, job: &PageJob) -> Result<Rendered, TemplateError> {
+        let page = self.prepare(job);
+        let bytes = self.render_prepared(&page)?;
+        Ok(Rendered {
+            path: page.path,
+            bytes,
+        })
+    }
+
+    /// Everything one page's bytes depend on, short of the templates themselves.
+    pub fn prepare(&self, job: &PageJob) -> PreparedPage {
         let dir = plan::job_dir(job, self.index);
         let (template, context) = match job {
             PageJob::Article(i) => ("post.html", self.article(*i, &dir)),
@@ -126,17 +144,22 @@ impl<'a> Renderer<'a> {
             PageJob::NotFound => "404.html".to_string(),
             _ => index_file(&dir),
         };
+        PreparedPage {
+            path,
+            template,
+            context,
+        }
+    }
+
+    pub fn render_prepared(&self, page: &PreparedPage) -> Result<Vec<u8>, TemplateError> {
         let html = self
             .tera
-            .render(template, &context)
+            .render(page.template, &page.context)
             .map_err(|e| TemplateError {
-                template: template.to_string(),
+                template: page.template.to_string(),
                 message: error_chain(&e),
             })?;
-        Ok(Rendered {
-            path,
-            bytes: html.into_bytes(),
-        })
+        Ok(html.into_bytes())
     }
 
     fn base_context(&self, page: PageView) -> Context {
