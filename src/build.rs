@@ -155,7 +155,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     report.timed("write extras", || {
         extra_files
             .par_iter()
-            .try_for_each(|(path, bytes)| staging.write(path, bytes))
+            .try_for_each(|(path, bytes)| staging.write(path, bytes).map(|_| ()))
     })?;
     report.timed("static", || copy_statics(&theme, &staging))?;
     stop()?;

@@ -27,6 +27,7 @@ pub mod schedule;
 pub mod search;
 pub mod sitemap;
 pub mod slug;
+pub mod staging;
 pub mod state;
 pub mod theme;
 pub mod write;

@@ -90,19 +90,23 @@ pub fn render_and_write(
             between_pages()?;
             let page = renderer.prepare(job);
             let input = input_hash(templates, &page);
-            let kept = match old.0.get(&page.path) {
-                Some(entry) if entry.input == input => staging.keep(&page.path, &entry.stamp)?,
-                _ => false,
+            let unchanged = match old.0.get(&page.path) {
+                Some(entry) if entry.input == input => staging
+                    .keep(&page.path, &entry.stamp)?
+                    .then_some(entry.stamp),
+                _ => None,
             };
-            if !kept {
-                let bytes = renderer.render_prepared(&page)?;
-                staging
-                    .write(&page.path, &bytes)
-                    .map_err(|e| anyhow::anyhow!("writing {}: {e}", page.path))?;
-            }
-            let stamp = staging.stamp(&page.path)?;
+            let stamp = match unchanged {
+                Some(stamp) => stamp,
+                None => {
+                    let bytes = renderer.render_prepared(&page)?;
+                    staging
+                        .write(&page.path, &bytes)
+                        .map_err(|e| anyhow::anyhow!("writing {}: {e}", page.path))?
+                }
+            };
             bar.inc(1);
-            Ok((page.path, PageEntry { input, stamp }, !kept))
+            Ok((page.path, PageEntry { input, stamp }, unchanged.is_none()))
         })
         .collect::<anyhow::Result<_>>()?;
     bar.finish_and_clear();
