@@ -132,31 +132,30 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
         true => report.timed("load manifest", || PageManifest::load(&options.root)),
         false => PageManifest::default(),
     };
+    let templates = cache::pages::templates_key(&theme);
+    let site_key = cache::pages::site_key(&config, &templates, &site.published, &site.index);
     let pages = report.timed("render+write", || {
         cache::pages::render_and_write(
             &renderer,
             &site.jobs,
             &staging,
             &old_pages,
-            &cache::pages::templates_key(&theme),
+            &site_key,
+            &templates,
             || Ok(stop()?),
             options.progress,
         )
     })?;
-    drop(old_pages);
-    report.pages = site.jobs.len();
     report.pages_rendered = pages.rendered;
     stop()?;
     let with_search = theme.templates.contains_key("search.html");
-    let extra_files = report.timed("feeds+search", || {
-        render::extras(&config, &site.index, &site.posts, &site.jobs, with_search)
-    });
-    report.pages += extra_files.len();
-    report.timed("write extras", || {
-        extra_files
-            .par_iter()
-            .try_for_each(|(path, bytes)| staging.write(path, bytes).map(|_| ()))
+    let extras = report.timed("feeds+search", || {
+        cache::pages::write_extras(&old_pages, &site_key, &staging, || {
+            render::extras(&config, &site.index, &site.posts, &site.jobs, with_search)
+        })
     })?;
+    drop(old_pages);
+    report.pages = site.jobs.len() + extras.len();
     report.timed("static", || copy_statics(&theme, &staging))?;
     stop()?;
     if options.strict && !report.problems.is_empty() {
@@ -166,10 +165,14 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     report.files = staging.counts();
     report.timed("swap", || staging.commit())?;
     report.changes = before.changes_to(&site.published);
-    let saved = site
-        .published
-        .save(&options.root)
-        .and_then(|()| pages.manifest.save(&options.root));
+    let saved = site.published.save(&options.root).and_then(|()| {
+        let manifest = PageManifest {
+            site_key,
+            pages: pages.pages,
+            extras,
+        };
+        manifest.save(&options.root)
+    });
     if let Err(e) = saved {
         tracing::warn!("cannot record this build in .gazette/: {e}");
     }

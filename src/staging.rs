@@ -123,11 +123,17 @@ impl Staging {
         FileStamp::at(&path).ok_or_else(|| io_at(&path)(io::ErrorKind::NotFound.into()))
     }
 
+    /// Whether the output's file is still the file `expected` describes.
+    pub fn is_current(&self, relative: &str, expected: &FileStamp) -> bool {
+        join_inside(&self.output, relative)
+            .is_ok_and(|current| FileStamp::at(&current) == Some(*expected))
+    }
+
     /// Keeps the output's file unchanged when it is still the file `expected`
     /// describes; `false` means the caller must produce it.
     pub fn keep(&self, relative: &str, expected: &FileStamp) -> Result<bool, WriteError> {
-        let current = join_inside(&self.output, relative)?;
-        if FileStamp::at(&current) != Some(*expected) {
+        join_inside(&self.output, relative)?;
+        if !self.is_current(relative, expected) {
             return Ok(false);
         }
         lock(&self.kept).push(relative.to_string());

@@ -266,11 +266,15 @@ fn no_cache_forces_a_full_build_but_keeps_unchanged_files() {
 fn a_hand_edited_output_file_is_restored() {
     let site = built_site();
     let page = site.output().join("2023/01/02/p1/index.html");
-    let good = std::fs::read(&page).unwrap();
+    let feed = site.output().join("atom.xml");
+    let good = (std::fs::read(&page).unwrap(), std::fs::read(&feed).unwrap());
     std::fs::write(&page, b"defaced").unwrap();
+    std::fs::write(&feed, b"defaced").unwrap();
     let report = rebuild(&site);
     assert_eq!(report.pages_rendered, 1);
-    assert_eq!(std::fs::read(&page).unwrap(), good);
+    assert_eq!(report.files.written, 2);
+    assert_eq!(std::fs::read(&page).unwrap(), good.0);
+    assert_eq!(std::fs::read(&feed).unwrap(), good.1);
 }
 
 #[test]

@@ -25,9 +25,17 @@ pub struct PageEntry {
     pub stamp: FileStamp,
 }
 
-/// Output-relative path → entry, for every page of the last completed build.
+/// What the last completed build wrote.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct PageManifest(pub HashMap<String, PageEntry>);
+pub struct PageManifest {
+    /// [`site_key`] of that build: when it is unchanged, so is every page.
+    pub site_key: [u8; 32],
+    /// Output-relative path → entry, for every rendered page.
+    pub pages: HashMap<String, PageEntry>,
+    /// Feeds, sitemaps, search files: they depend on nothing the site key
+    /// does not cover, so they are kept as a whole or made again as a whole.
+    pub extras: Vec<(String, FileStamp)>,
+}
 
 impl PageManifest {
     pub fn load(root: &Path) -> PageManifest {
@@ -56,6 +64,29 @@ pub fn templates_key(theme: &Theme) -> [u8; 32] {
     *hasher.finalize().as_bytes()
 }
 
+/// Everything any output file depends on: the gazette version, the config, the
+/// templates, and every published post's source path, text hash and date (a
+/// post without a date is dated by its mtime). Equal keys mean equal sites.
+pub fn site_key(
+    config: &crate::config::Config,
+    templates: &[u8; 32],
+    published: &crate::published::Published,
+    index: &crate::index::Index,
+) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&super::posts::config_key(config));
+    hasher.update(templates);
+    for (path, hash) in &published.0 {
+        hasher.update(path.as_os_str().as_encoded_bytes());
+        hasher.update(&[0]);
+        hasher.update(hash);
+    }
+    for post in &index.posts {
+        hasher.update(post.published.as_bytes());
+    }
+    *hasher.finalize().as_bytes()
+}
+
 fn input_hash(templates: &[u8; 32], page: &PreparedPage) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
     hasher.update(templates);
@@ -66,31 +97,44 @@ fn input_hash(templates: &[u8; 32], page: &PreparedPage) -> [u8; 32] {
     *hasher.finalize().as_bytes()
 }
 
-/// How many pages were rendered (the rest were kept as they were).
+/// The pages' manifest entries, and how many were rendered (the rest were kept).
 pub struct PagesDone {
-    pub manifest: PageManifest,
+    pub pages: HashMap<String, PageEntry>,
     pub rendered: usize,
 }
 
-/// Renders and stages every page whose input changed; links the rest from the
-/// output. Pages are written as soon as rendered, so few are held in memory.
+/// Renders and stages every page whose input changed; keeps the rest as they
+/// are in the output. With an unchanged `site_key` no page's input is even
+/// computed. Pages are written as soon as rendered, so few are held in memory.
+#[allow(clippy::too_many_arguments)]
 pub fn render_and_write(
     renderer: &Renderer,
     jobs: &[PageJob],
     staging: &Staging,
     old: &PageManifest,
+    site_key: &[u8; 32],
     templates: &[u8; 32],
     between_pages: impl Fn() -> anyhow::Result<()> + Sync,
     progress: bool,
 ) -> anyhow::Result<PagesDone> {
     let bar = crate::progress::bar(jobs.len() as u64, progress);
+    let same_site = old.site_key == *site_key;
     let done: Vec<(String, PageEntry, bool)> = jobs
         .par_iter()
         .map(|job| -> anyhow::Result<_> {
             between_pages()?;
+            if same_site {
+                let path = crate::plan::job_path(job, renderer.index);
+                if let Some(entry) = old.pages.get(&path) {
+                    if staging.keep(&path, &entry.stamp)? {
+                        bar.inc(1);
+                        return Ok((path, *entry, false));
+                    }
+                }
+            }
             let page = renderer.prepare(job);
             let input = input_hash(templates, &page);
-            let unchanged = match old.0.get(&page.path) {
+            let unchanged = match old.pages.get(&page.path) {
                 Some(entry) if entry.input == input => staging
                     .keep(&page.path, &entry.stamp)?
                     .then_some(entry.stamp),
@@ -111,10 +155,36 @@ pub fn render_and_write(
         .collect::<anyhow::Result<_>>()?;
     bar.finish_and_clear();
     let rendered = done.iter().filter(|(_, _, rendered)| *rendered).count();
-    let manifest = PageManifest(
-        done.into_iter()
-            .map(|(path, entry, _)| (path, entry))
-            .collect(),
-    );
-    Ok(PagesDone { manifest, rendered })
+    let pages = done
+        .into_iter()
+        .map(|(path, entry, _)| (path, entry))
+        .collect();
+    Ok(PagesDone { pages, rendered })
+}
+
+/// Stages the feeds, sitemaps, robots.txt and search files: kept as they are
+/// when the site key is unchanged and every one of them is still the file the
+/// last build wrote, made again otherwise (identical files are still kept).
+pub fn write_extras(
+    old: &PageManifest,
+    site_key: &[u8; 32],
+    staging: &Staging,
+    make: impl FnOnce() -> Vec<(String, Vec<u8>)>,
+) -> anyhow::Result<Vec<(String, FileStamp)>> {
+    let intact = old.site_key == *site_key
+        && !old.extras.is_empty()
+        && old
+            .extras
+            .par_iter()
+            .all(|(path, stamp)| staging.is_current(path, stamp));
+    if intact {
+        for (path, stamp) in &old.extras {
+            staging.keep(path, stamp)?;
+        }
+        return Ok(old.extras.clone());
+    }
+    make()
+        .par_iter()
+        .map(|(path, bytes)| Ok((path.clone(), staging.write(path, bytes)?)))
+        .collect()
 }

@@ -12,7 +12,7 @@ use tera::{Context, Tera};
 use crate::config::Config;
 use crate::index::{Index, Level};
 use crate::model::Post;
-use crate::paths::{dir_url, index_file};
+use crate::paths::dir_url;
 use crate::plan::{self, ListOf, PageJob, TaxonomyKind};
 use crate::theme::Theme;
 
@@ -140,10 +140,7 @@ impl<'a> Renderer<'a> {
                 self.base_context(PageView::new("404", &dir, self.config)),
             ),
         };
-        let path = match job {
-            PageJob::NotFound => "404.html".to_string(),
-            _ => index_file(&dir),
-        };
+        let path = plan::job_path(job, self.index);
         PreparedPage {
             path,
             template,
