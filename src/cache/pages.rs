@@ -87,13 +87,13 @@ pub fn site_key(
     *hasher.finalize().as_bytes()
 }
 
-fn input_hash(templates: &[u8; 32], page: &PreparedPage) -> [u8; 32] {
+fn input_hash(templates: &[u8; 32], template: &str, context: &serde_json::Value) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
     hasher.update(templates);
-    hasher.update(page.template.as_bytes());
+    hasher.update(template.as_bytes());
     hasher.update(&[0]);
     // Serialising a JSON value to a hasher cannot fail.
-    let _ = serde_json::to_writer(&mut hasher, &page.context.clone().into_json());
+    let _ = serde_json::to_writer(&mut hasher, context);
     *hasher.finalize().as_bytes()
 }
 
@@ -132,25 +132,39 @@ pub fn render_and_write(
                     }
                 }
             }
-            let page = renderer.prepare(job);
-            let input = input_hash(templates, &page);
-            let unchanged = match old.pages.get(&page.path) {
-                Some(entry) if entry.input == input => staging
-                    .keep(&page.path, &entry.stamp)?
-                    .then_some(entry.stamp),
+            // The context is taken apart to hash it (no copy of every page's
+            // data) and put back together only for the pages to render.
+            let PreparedPage {
+                path,
+                template,
+                context,
+            } = renderer.prepare(job);
+            let context = context.into_json();
+            let input = input_hash(templates, template, &context);
+            let unchanged = match old.pages.get(&path) {
+                Some(entry) if entry.input == input => {
+                    staging.keep(&path, &entry.stamp)?.then_some(entry.stamp)
+                }
                 _ => None,
             };
             let stamp = match unchanged {
                 Some(stamp) => stamp,
                 None => {
+                    let page = PreparedPage {
+                        context: tera::Context::from_value(context)?,
+                        path,
+                        template,
+                    };
                     let bytes = renderer.render_prepared(&page)?;
-                    staging
+                    let stamp = staging
                         .write(&page.path, &bytes)
-                        .map_err(|e| anyhow::anyhow!("writing {}: {e}", page.path))?
+                        .map_err(|e| anyhow::anyhow!("writing {}: {e}", page.path))?;
+                    bar.inc(1);
+                    return Ok((page.path, PageEntry { input, stamp }, true));
                 }
             };
             bar.inc(1);
-            Ok((page.path, PageEntry { input, stamp }, unchanged.is_none()))
+            Ok((path, PageEntry { input, stamp }, false))
         })
         .collect::<anyhow::Result<_>>()?;
     bar.finish_and_clear();
