@@ -132,16 +132,14 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
         true => report.timed("load manifest", || PageManifest::load(&options.root)),
         false => PageManifest::default(),
     };
-    let templates = cache::pages::templates_key(&theme);
-    let site_key = cache::pages::site_key(&config, &templates, &site.published, &site.index);
+    let keys = cache::pages::Keys::new(&config, &theme, &site.published, &renderer);
     let pages = report.timed("render+write", || {
         cache::pages::render_and_write(
             &renderer,
             &site.jobs,
             &staging,
             &old_pages,
-            &site_key,
-            &templates,
+            &keys,
             || Ok(stop()?),
             options.progress,
         )
@@ -150,7 +148,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     stop()?;
     let with_search = theme.templates.contains_key("search.html");
     let extras = report.timed("feeds+search", || {
-        cache::pages::write_extras(&old_pages, &site_key, &staging, || {
+        cache::pages::write_extras(&old_pages, &keys.site, &staging, || {
             render::extras(&config, &site.index, &site.posts, &site.jobs, with_search)
         })
     })?;
@@ -167,9 +165,11 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     report.changes = before.changes_to(&site.published);
     let saved = site.published.save(&options.root).and_then(|()| {
         let manifest = PageManifest {
-            site_key,
+            site_key: keys.site,
             pages: pages.pages,
             extras,
+            structure_key: keys.structure,
+            published: site.published.clone(),
         };
         manifest.save(&options.root)
     });

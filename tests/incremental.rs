@@ -309,3 +309,47 @@ fn a_touched_but_unchanged_post_is_not_parsed_again_after_the_race_window() {
     let report = rebuild(&site);
     assert_eq!(report.posts_parsed, 0);
 }
+
+#[test]
+fn an_edit_that_moves_a_post_to_other_tags_updates_both_sides() {
+    let site = built_site();
+    let text = post_text(
+        "Post 30 moved",
+        "2023-02-03 06:30:00",
+        "categories: [Cat5]\ntags: [t9, brand-new]\nslug: p30\n",
+        "<p>Moved.</p>",
+    );
+    site.post("c0/p30.md", &text);
+    let report = rebuild(&site);
+    assert_eq!(report.posts_parsed, 1);
+    assert!(!mentions(&site.output(), "Post 30 moved").is_empty());
+    assert_eq!(mentions(&site.output(), "Post 30<"), Vec::<PathBuf>::new());
+    assert_same_as_fresh(&site);
+}
+
+#[test]
+fn retitling_a_post_updates_its_neighbours_and_related_posts() {
+    let site = built_site();
+    let path = site.root().join("content/c1/p11.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("title: 'Post 11'", "title: 'Retitled eleven'"),
+    )
+    .unwrap();
+    let before = stamps(&site.output());
+    rebuild(&site);
+    let written = written_between(&before, &stamps(&site.output()));
+    let pages = mentions(&site.output(), "Retitled eleven");
+    assert!(pages.len() > 3, "{pages:?}");
+    for page in pages
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+    {
+        assert!(
+            written.contains(page),
+            "{page:?} shows the new title but was not rewritten"
+        );
+    }
+    assert_same_as_fresh(&site);
+}

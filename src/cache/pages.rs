@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::plan::PageJob;
+use crate::published::Published;
 use crate::render::{PreparedPage, Renderer};
 use crate::state;
 use crate::theme::Theme;
@@ -35,6 +36,65 @@ pub struct PageManifest {
     /// Feeds, sitemaps, search files: they depend on nothing the site key
     /// does not cover, so they are kept as a whole or made again as a whole.
     pub extras: Vec<(String, FileStamp)>,
+    /// [`structure_key`] of that build.
+    pub structure_key: [u8; 32],
+    /// The published posts' text hashes that build saw.
+    pub published: Published,
+}
+
+/// What this build's pages depend on, summarised.
+pub struct Keys<'a> {
+    pub site: [u8; 32],
+    pub structure: [u8; 32],
+    pub templates: [u8; 32],
+    pub published: &'a Published,
+}
+
+impl<'a> Keys<'a> {
+    pub fn new(
+        config: &crate::config::Config,
+        theme: &Theme,
+        published: &'a Published,
+        renderer: &Renderer,
+    ) -> Keys<'a> {
+        let templates = templates_key(theme);
+        Keys {
+            site: site_key(config, &templates, published, renderer.index),
+            structure: structure_key(config, &templates, renderer),
+            templates,
+            published,
+        }
+    }
+}
+
+/// Everything a page shows except the posts' own data: the version, config and
+/// templates, the site view, every post's place (URL, date, taxonomy links,
+/// source) and the taxonomies and date archives. While it is unchanged, a page
+/// can only change if a post it references ([`Renderer::references`]) did.
+pub fn structure_key(
+    config: &crate::config::Config,
+    templates: &[u8; 32],
+    renderer: &Renderer,
+) -> [u8; 32] {
+    let index = renderer.index;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&super::posts::config_key(config));
+    hasher.update(templates);
+    let mut text = serde_json::to_string(&renderer.site).unwrap_or_default();
+    for p in &index.posts {
+        let place = (&p.dir, &p.url, &p.published, &p.local_time, &p.source);
+        let links = (&p.categories, &p.tags, &p.author);
+        text.push_str(&format!("{place:?}{links:?}"));
+    }
+    hasher.update(text.as_bytes());
+    let taxonomies = (
+        &index.categories,
+        &index.tags,
+        &index.authors,
+        &index.archives,
+    );
+    hasher.update(format!("{taxonomies:?}").as_bytes());
+    *hasher.finalize().as_bytes()
 }
 
 impl PageManifest {
@@ -108,26 +168,34 @@ pub struct PagesDone {
 }
 
 /// Renders and stages every page whose input changed; keeps the rest as they
-/// are in the output. With an unchanged `site_key` no page's input is even
-/// computed. Pages are written as soon as rendered, so few are held in memory.
-#[allow(clippy::too_many_arguments)]
+/// are in the output. A page's context is not even built when the site key is
+/// unchanged, or when the structure is and none of the posts it references
+/// changed. Pages are written as soon as rendered, so few are held in memory.
 pub fn render_and_write(
     renderer: &Renderer,
     jobs: &[PageJob],
     staging: &Staging,
     old: &PageManifest,
-    site_key: &[u8; 32],
-    templates: &[u8; 32],
+    keys: &Keys,
     between_pages: impl Fn() -> anyhow::Result<()> + Sync,
     progress: bool,
 ) -> anyhow::Result<PagesDone> {
     let bar = crate::progress::bar(jobs.len() as u64, progress);
-    let same_site = old.site_key == *site_key;
+    let same_site = old.site_key == keys.site;
+    let same_structure = old.structure_key == keys.structure;
+    let changed: Vec<bool> = renderer
+        .index
+        .posts
+        .iter()
+        .map(|p| old.published.0.get(&p.source) != keys.published.0.get(&p.source))
+        .collect();
     let done: Vec<(String, PageEntry, bool)> = jobs
         .par_iter()
         .map(|job| -> anyhow::Result<_> {
             between_pages()?;
-            if same_site {
+            let untouched = same_site
+                || (same_structure && !renderer.references(job).iter().any(|&i| changed[i]));
+            if untouched {
                 let path = crate::plan::job_path(job, renderer.index);
                 if let Some(entry) = old.pages.get(&path) {
                     if staging.keep(&path, &entry.stamp)? {
@@ -144,7 +212,7 @@ pub fn render_and_write(
                 context,
             } = renderer.prepare(job);
             let context = context.into_json();
-            let input = input_hash(templates, template, &context);
+            let input = input_hash(&keys.templates, template, &context);
             let unchanged = match old.pages.get(&path) {
                 Some(entry) if entry.input == input => {
                     staging.keep(&path, &entry.stamp)?.then_some(entry.stamp)

@@ -166,6 +166,37 @@ impl<'a> Renderer<'a> {
         context
     }
 
+    /// Ids of the posts whose own data (title, summary, body...) a page shows.
+    /// Everything else a page shows (the site view, URLs, dates, taxonomies,
+    /// archive ranges) is the index's structure. Incremental builds skip pages
+    /// none of whose referenced posts changed when the structure did not, so
+    /// every context builder below must take its posts from these helpers.
+    pub fn references(&self, job: &PageJob) -> Vec<usize> {
+        match job {
+            PageJob::Article(i) => {
+                let mut ids = vec![*i];
+                ids.extend(i.checked_sub(1));
+                ids.extend((i + 1 < self.index.posts.len()).then_some(i + 1));
+                ids.extend(self.related(*i));
+                ids
+            }
+            PageJob::List { of, page, .. } => self.list_ids(of, *page),
+            PageJob::TaxonomyIndex(_) | PageJob::Search | PageJob::NotFound => Vec::new(),
+        }
+    }
+
+    fn related(&self, i: usize) -> Vec<usize> {
+        crate::index::related(self.index, i, 5)
+    }
+
+    /// The posts on page `page` of a list.
+    fn list_ids(&self, of: &ListOf, page: usize) -> Vec<usize> {
+        let per_page = self.config.paginate;
+        let len = plan::list_len(of, self.index);
+        let start = ((page - 1) * per_page).min(len);
+        plan::page_posts(of, self.index, start..(start + per_page).min(len))
+    }
+
     fn article(&self, i: usize, dir: &str) -> Context {
         let summary = &self.index.posts[i];
         let mut page = PageView::new("article", dir, self.config);
@@ -174,7 +205,8 @@ impl<'a> Renderer<'a> {
         context.insert("post", &ArticleView::new(summary, &self.posts[i]));
         context.insert("newer", &i.checked_sub(1).map(|n| &self.index.posts[n]));
         context.insert("older", &self.index.posts.get(i + 1));
-        let related: Vec<_> = crate::index::related(self.index, i, 5)
+        let related: Vec<_> = self
+            .related(i)
             .into_iter()
             .map(|r| &self.index.posts[r])
             .collect();
@@ -185,10 +217,7 @@ impl<'a> Renderer<'a> {
     fn list(&self, of: &ListOf, page: usize, pages: usize, dir: &str) -> (&'static str, Context) {
         let index = self.index;
         let list_dir = plan::list_dir(of, index);
-        let per_page = self.config.paginate;
-        let len = plan::list_len(of, index);
-        let start = ((page - 1) * per_page).min(len);
-        let ids = plan::page_posts(of, index, start..(start + per_page).min(len));
+        let ids = self.list_ids(of, page);
         let posts: Vec<_> = ids.iter().map(|&i| &index.posts[i]).collect();
         let kind = match of {
             ListOf::Home => "home",
