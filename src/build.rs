@@ -79,6 +79,8 @@ pub struct BuildReport {
     pub posts_parsed: usize,
     /// Pages rendered (the others' inputs were unchanged).
     pub pages_rendered: usize,
+    /// Pages whose render input was built to see whether it changed.
+    pub pages_examined: usize,
 }
 
 impl BuildReport {
@@ -145,6 +147,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
         )
     })?;
     report.pages_rendered = pages.rendered;
+    report.pages_examined = pages.examined;
     stop()?;
     let with_search = theme.templates.contains_key("search.html");
     let extras = report.timed("feeds+search", || {

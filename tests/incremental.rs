@@ -101,6 +101,11 @@ fn an_edited_post_rewrites_only_the_pages_that_show_it() {
     site.post("c0/p30.md", &text);
     let report = rebuild(&site);
     assert_eq!(report.posts_parsed, 1);
+    assert!(
+        report.pages_examined < 30,
+        "{} pages examined",
+        report.pages_examined
+    );
     let written = written_between(&before, &stamps(&site.output()));
     let page = PathBuf::from("2023/02/03/p30/index.html");
     assert!(written.contains(&page), "{written:?}");

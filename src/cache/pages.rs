@@ -87,10 +87,11 @@ pub fn structure_key(
         text.push_str(&format!("{place:?}{links:?}"));
     }
     hasher.update(text.as_bytes());
+    // Terms only: the lookup maps beside them are derived and unordered.
     let taxonomies = (
-        &index.categories,
-        &index.tags,
-        &index.authors,
+        &index.categories.terms,
+        &index.tags.terms,
+        &index.authors.terms,
         &index.archives,
     );
     hasher.update(format!("{taxonomies:?}").as_bytes());
@@ -165,6 +166,8 @@ fn input_hash(templates: &[u8; 32], template: &str, context: &serde_json::Value)
 pub struct PagesDone {
     pub pages: HashMap<String, PageEntry>,
     pub rendered: usize,
+    /// Pages whose context was built and hashed.
+    pub examined: usize,
 }
 
 /// Renders and stages every page whose input changed; keeps the rest as they
@@ -189,6 +192,7 @@ pub fn render_and_write(
         .iter()
         .map(|p| old.published.0.get(&p.source) != keys.published.0.get(&p.source))
         .collect();
+    let examined = std::sync::atomic::AtomicUsize::new(0);
     let done: Vec<(String, PageEntry, bool)> = jobs
         .par_iter()
         .map(|job| -> anyhow::Result<_> {
@@ -204,6 +208,7 @@ pub fn render_and_write(
                     }
                 }
             }
+            examined.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             // The context is taken apart to hash it (no copy of every page's
             // data) and put back together only for the pages to render.
             let PreparedPage {
@@ -245,7 +250,11 @@ pub fn render_and_write(
         .into_iter()
         .map(|(path, entry, _)| (path, entry))
         .collect();
-    Ok(PagesDone { pages, rendered })
+    Ok(PagesDone {
+        pages,
+        rendered,
+        examined: examined.into_inner(),
+    })
 }
 
 /// Stages the feeds, sitemaps, robots.txt and search files: kept as they are
