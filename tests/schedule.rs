@@ -117,3 +117,47 @@ fn every_is_checked() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a duration"));
 }
+
+#[test]
+fn sigterm_in_the_middle_of_a_build_stops_it_and_keeps_the_site() {
+    let site = Site::new();
+    site.many_posts(600);
+    let started = Instant::now();
+    site.build_ok(&["-q"]);
+    let full = started.elapsed();
+    let old = incremental_common::snapshot(&site.output());
+    site.post(
+        "c0/p0.md",
+        &post_text("Edited", "2023-01-01 00:00:00", "slug: p0\n", "<p>e</p>"),
+    );
+
+    let mut child = site
+        .gazette(&["schedule", "--no-cache"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(full * 2 / 5);
+    let stopping = Instant::now();
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    assert!(stopping.elapsed() < Duration::from_secs(12));
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(log.contains("stopped"), "{log}");
+    let now = incremental_common::snapshot(&site.output());
+    if log.contains(" built: ") {
+        eprintln!("the build finished before the signal arrived");
+    } else {
+        assert!(now == old, "an abandoned build changed the site: {log}");
+    }
+    site.build_ok(&["-q"]);
+}
