@@ -94,9 +94,9 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             let out = tempfile::tempdir().unwrap();
             let staging = gazette::write::Staging::begin(&out.path().join("public")).unwrap();
-            pages
-                .par_iter()
-                .for_each(|p| staging.write(&p.path, &p.bytes).unwrap());
+            pages.par_iter().for_each(|p| {
+                staging.write(&p.path, &p.bytes).unwrap();
+            });
             staging.commit().unwrap();
         })
     });

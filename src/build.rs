@@ -1,18 +1,23 @@
 //! The build spine: each stage in order, timed, with every problem collected.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use rayon::prelude::*;
 
+use crate::cache::pages::PageManifest;
 use crate::clean::CleanOptions;
 use crate::config::Config;
+use crate::lock::{BuildLock, IfLocked};
 use crate::model::{Draft, Post};
 use crate::problem::Problem;
+use crate::published::{PostChanges, Published};
 use crate::render::Renderer;
 use crate::write::Staging;
-use crate::{frontmatter, index, load, plan, prepare, render, theme, write};
+use crate::{cache, frontmatter, index, load, plan, prepare, render, theme, write};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -27,6 +32,13 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
+    /// What to do when another build of the same site holds its lock.
+    pub if_locked: IfLocked,
+    /// Reuse what earlier builds left in `<root>/.gazette/` (`--no-cache` turns it off).
+    pub cache: bool,
+    /// Set from outside (a signal) to stop the build between stages; the
+    /// previous site is then left as it was.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl BuildOptions {
@@ -43,6 +55,9 @@ impl BuildOptions {
             base_url: None,
             strict: false,
             progress: false,
+            if_locked: IfLocked::Wait,
+            cache: true,
+            stop: None,
         }
     }
 }
@@ -54,6 +69,18 @@ pub struct BuildReport {
     pub pages: usize,
     pub problems: Vec<Problem>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// When the earliest held-back future post becomes due (drafts never are).
+    pub next_due: Option<jiff::Timestamp>,
+    /// Published posts added, changed and removed since the last completed build.
+    pub changes: PostChanges,
+    /// Output files written, and kept because their bytes had not changed.
+    pub files: write::Written,
+    /// Post files read and parsed (the others came from the cache).
+    pub posts_parsed: usize,
+    /// Pages rendered (the others' inputs were unchanged).
+    pub pages_rendered: usize,
+    /// Pages whose render input was built to see whether it changed.
+    pub pages_examined: usize,
 }
 
 impl BuildReport {
@@ -65,7 +92,7 @@ impl BuildReport {
         self.problems.len() - self.errors()
     }
 
-    fn timed<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
+    pub fn timed<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = work();
         self.timings.push((stage, start.elapsed()));
@@ -88,31 +115,83 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     let config = load_config(options)?;
     ensure_content_dir(options)?;
     let output = write::check_output(&options.output, &options.root, &options.content)?;
+    let _lock = BuildLock::acquire(&options.root, options.if_locked, |path| {
+        tracing::warn!(
+            "waiting for another build of this site to finish (lock {})",
+            path.display()
+        )
+    })?;
+    write::remove_stale_staging(&output)?;
+    let stop = || stop_requested(options);
     let theme = theme::load(&options.root, &config.theme)?;
     let tera = render::compile(&theme)?;
-    let site = analyse(options, &config, &theme, &mut report, |_| ());
+    let site = cache::analyse(options, &config, &theme, &mut report);
+    stop()?;
 
     let staging = Staging::begin(&output)?;
     let renderer = Renderer::new(&tera, &config, &site.index, &site.posts);
-    report.pages = report.timed("render+write", || {
-        render_and_write(&renderer, &site.jobs, &staging, options.progress)
+    let old_pages = match options.cache {
+        true => report.timed("load manifest", || PageManifest::load(&options.root)),
+        false => PageManifest::default(),
+    };
+    let keys = cache::pages::Keys::new(&config, &theme, &site.published, &renderer);
+    let pages = report.timed("render+write", || {
+        cache::pages::render_and_write(
+            &renderer,
+            &site.jobs,
+            &staging,
+            &old_pages,
+            &keys,
+            || Ok(stop()?),
+            options.progress,
+        )
     })?;
+    report.pages_rendered = pages.rendered;
+    report.pages_examined = pages.examined;
+    stop()?;
     let with_search = theme.templates.contains_key("search.html");
-    let extra_files = report.timed("feeds+search", || {
-        render::extras(&config, &site.index, &site.posts, &site.jobs, with_search)
-    });
-    report.pages += extra_files.len();
-    report.timed("write extras", || {
-        extra_files
-            .par_iter()
-            .try_for_each(|(path, bytes)| staging.write(path, bytes))
+    let extras = report.timed("feeds+search", || {
+        cache::pages::write_extras(&old_pages, &keys.site, &staging, || {
+            render::extras(&config, &site.index, &site.posts, &site.jobs, with_search)
+        })
     })?;
+    drop(old_pages);
+    report.pages = site.jobs.len() + extras.len();
     report.timed("static", || copy_statics(&theme, &staging))?;
+    stop()?;
     if options.strict && !report.problems.is_empty() {
         bail!(StrictFailure(report));
     }
+    let before = Published::load(&options.root);
+    report.files = staging.counts();
     report.timed("swap", || staging.commit())?;
+    report.changes = before.changes_to(&site.published);
+    let saved = site.published.save(&options.root).and_then(|()| {
+        let manifest = PageManifest {
+            site_key: keys.site,
+            pages: pages.pages,
+            extras,
+            structure_key: keys.structure,
+            published: site.published.clone(),
+        };
+        manifest.save(&options.root)
+    });
+    if let Err(e) = saved {
+        tracing::warn!("cannot record this build in .gazette/: {e}");
+    }
     Ok(report)
+}
+
+/// The build was asked to stop (SIGTERM, SIGINT); nothing was published.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped before the build was complete; the previous site was left in place")]
+pub struct Stopped;
+
+fn stop_requested(options: &BuildOptions) -> Result<(), Stopped> {
+    match &options.stop {
+        Some(flag) if flag.load(Ordering::Relaxed) => Err(Stopped),
+        _ => Ok(()),
+    }
 }
 
 pub fn ensure_content_dir(options: &BuildOptions) -> anyhow::Result<()> {
@@ -134,6 +213,8 @@ pub struct Analysis<T> {
     pub jobs: Vec<plan::PageJob>,
     /// What the caller's `inspect` returned for each published draft, in no set order.
     pub inspected: Vec<T>,
+    /// Every published post's source and its hash.
+    pub published: Published,
 }
 
 /// Runs every reading stage (load, front matter, selection, clean, index, plan),
@@ -154,9 +235,17 @@ pub fn analyse<T: Send>(
     });
     let (sources, problems) = sources;
     report.problems.extend(problems);
+    let source_hashes: std::collections::HashMap<&std::path::Path, [u8; 32]> = sources
+        .par_iter()
+        .map(|s| {
+            (
+                s.path.as_path(),
+                *blake3::hash(s.text.as_bytes()).as_bytes(),
+            )
+        })
+        .collect();
 
     let (drafts, problems) = report.timed("front matter", || parse_all(&sources, config));
-    drop(sources);
     report.problems.extend(problems);
 
     let now = jiff::Zoned::now().with_time_zone(config.timezone.clone());
@@ -165,13 +254,26 @@ pub fn analyse<T: Send>(
         future: options.future,
         drafts: options.drafts,
     };
-    let (published, held): (Vec<_>, Vec<_>) = drafts
+    let (published_drafts, held): (Vec<_>, Vec<_>) = drafts
         .into_iter()
         .partition(|d| prepare::held_back(d, &selection).is_none());
     report.held_back = held.len();
+    let published = Published(
+        published_drafts
+            .iter()
+            .filter_map(|d| Some((d.path.clone(), *source_hashes.get(d.path.as_path())?)))
+            .collect(),
+    );
+    drop(source_hashes);
+    drop(sources);
+    report.next_due = held
+        .iter()
+        .filter(|d| prepare::held_back(d, &selection) == Some("future"))
+        .map(|d| d.date.timestamp())
+        .min();
     let clean_options = CleanOptions::from_config(config);
     let (prepared, inspected): (Vec<_>, Vec<_>) = report.timed("clean", || {
-        published
+        published_drafts
             .into_par_iter()
             .map(|d| {
                 let seen = inspect(&d);
@@ -184,8 +286,19 @@ pub fn analyse<T: Send>(
         posts.push(post);
         report.problems.extend(problems);
     }
-    report.posts = posts.len();
+    index_and_plan(posts, inspected, published, config, theme, report)
+}
 
+/// The last reading stages, over the published posts: index and plan.
+pub fn index_and_plan<T>(
+    posts: Vec<Post>,
+    inspected: Vec<T>,
+    published: Published,
+    config: &Config,
+    theme: &theme::Theme,
+    report: &mut BuildReport,
+) -> Analysis<T> {
+    report.posts = posts.len();
     let indexed = report.timed("index", || index::build(posts, config));
     report.problems.extend(indexed.problems.iter().cloned());
     let jobs = report.timed("plan", || {
@@ -200,6 +313,7 @@ pub fn analyse<T: Send>(
         posts: indexed.posts,
         jobs,
         inspected,
+        published,
     }
 }
 
@@ -227,27 +341,6 @@ fn parse_all(sources: &[load::Source], config: &Config) -> (Vec<Draft>, Vec<Prob
         }
     }
     (drafts, problems)
-}
-
-/// Renders every page in parallel and writes it as soon as it is rendered, so
-/// no more than a few pages are ever held in memory.
-fn render_and_write(
-    renderer: &Renderer,
-    jobs: &[plan::PageJob],
-    staging: &Staging,
-    progress: bool,
-) -> anyhow::Result<usize> {
-    let bar = crate::progress::bar(jobs.len() as u64, progress);
-    jobs.par_iter().try_for_each(|job| -> anyhow::Result<()> {
-        let page = renderer.render(job)?;
-        staging
-            .write(&page.path, &page.bytes)
-            .with_context(|| format!("writing {}", page.path))?;
-        bar.inc(1);
-        Ok(())
-    })?;
-    bar.finish_and_clear();
-    Ok(jobs.len())
 }
 
 /// `--strict` refused to publish; the report says why.

@@ -31,6 +31,8 @@ pub enum Command {
     Build(SiteArgs),
     /// Preview: build into a temporary folder, serve it, rebuild and reload on every change.
     Serve(ServeArgs),
+    /// Rebuild on an interval and whenever a future-dated post becomes due.
+    Schedule(crate::schedule::ScheduleArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -75,6 +77,12 @@ pub struct SiteArgs {
     /// Override the config's base_url.
     #[arg(long)]
     pub base_url: Option<String>,
+    /// When another build of this site is running, exit at once instead of waiting.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Ignore what earlier builds left in <root>/.gazette/: parse and render everything.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl SiteArgs {
@@ -94,6 +102,10 @@ impl SiteArgs {
         options.strict = self.strict;
         options.base_url = self.base_url.clone();
         options.progress = progress;
+        options.cache = !self.no_cache;
+        if self.no_wait {
+            options.if_locked = crate::lock::IfLocked::Fail;
+        }
         options
     }
 }
@@ -119,6 +131,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(&args, cli.verbose, cli.quiet),
         Command::Serve(args) => crate::serve::command::run(&args, cli.quiet),
+        Command::Schedule(args) => crate::schedule::run(&args, cli.verbose),
     }
 }
 
@@ -161,9 +174,12 @@ pub fn print_report(report: &BuildReport, verbose: u8, quiet: bool, elapsed: std
             String::new()
         };
         eprintln!(
-            "built {} posts{held}, wrote {} pages; {} errors, {} warnings; {:.2} s",
+            "built {} posts{held}, {} pages: {} files written, {} unchanged; \
+             {} errors, {} warnings; {:.2} s",
             report.posts,
             report.pages,
+            report.files.written,
+            report.files.kept,
             report.errors(),
             report.warnings(),
             elapsed.as_secs_f64()

@@ -4,6 +4,7 @@
 //! load → frontmatter → clean → index → plan → render → write; see ARCHITECTURE.md.
 
 pub mod build;
+pub mod cache;
 pub mod clean;
 pub mod cli;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod feeds;
 pub mod frontmatter;
 pub mod index;
 pub mod load;
+pub mod lock;
 pub mod markdown;
 pub mod model;
 pub mod paths;
@@ -19,10 +21,14 @@ pub mod plan;
 pub mod prepare;
 pub mod problem;
 pub mod progress;
+pub mod published;
 pub mod render;
+pub mod schedule;
 pub mod search;
 pub mod serve;
 pub mod sitemap;
 pub mod slug;
+pub mod staging;
+pub mod state;
 pub mod theme;
 pub mod write;

@@ -4,19 +4,20 @@
 use std::path::PathBuf;
 
 use jiff::Zoned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a body is turned into HTML. HTML bodies never go through CommonMark: a blank
 /// line would end the HTML block and turn the indented lines after it into code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BodyFormat {
     Html,
     Markdown,
 }
 
-/// Front matter, normalised. Field names follow Hexo.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Front matter, normalised. Field names follow Hexo. (Serialised only for the
+/// build cache.)
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
     pub title: String,
     pub date: Option<Zoned>,
@@ -35,6 +36,7 @@ pub struct Meta {
     /// `format: markdown|html` when the front matter says so.
     pub format: Option<BodyFormat>,
     /// Every other key, for templates.
+    #[serde(with = "json_text")]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -55,7 +57,7 @@ pub struct Draft {
 }
 
 /// An image found in a cleaned body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Image {
     pub src: String,
     pub width: Option<u32>,
@@ -64,7 +66,7 @@ pub struct Image {
 }
 
 /// A cleaned body and everything later stages need from it, computed once.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CleanBody {
     pub html: String,
     /// Plain text, whitespace collapsed: summaries, search, descriptions.
@@ -76,7 +78,7 @@ pub struct CleanBody {
 }
 
 /// A post ready to be indexed: front matter plus cleaned body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Post {
     pub path: PathBuf,
     pub meta: Meta,
@@ -147,6 +149,25 @@ impl PostRef {
             reading_minutes: 0,
             source: PathBuf::from(format!("{title}.md")),
         }
+    }
+}
+
+/// Free-form JSON kept as JSON text, so formats that cannot describe themselves
+/// (the build cache's bincode) can still store it.
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    type Map = serde_json::Map<String, serde_json::Value>;
+
+    pub fn serialize<S: Serializer>(map: &Map, serializer: S) -> Result<S::Ok, S::Error> {
+        serde_json::to_string(map)
+            .map_err(serde::ser::Error::custom)?
+            .serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Map, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
     }
 }
 

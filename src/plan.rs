@@ -107,6 +107,14 @@ pub fn job_dir(job: &PageJob, index: &Index) -> String {
     }
 }
 
+/// Output-relative file of one job.
+pub fn job_path(job: &PageJob, index: &Index) -> String {
+    match job {
+        PageJob::NotFound => "404.html".to_string(),
+        _ => crate::paths::index_file(&job_dir(job, index)),
+    }
+}
+
 /// Every page of the site. Articles come first so their bodies can be dropped early.
 pub fn plan(index: &Index, per_page: usize, include_search: bool) -> Vec<PageJob> {
     let mut jobs: Vec<PageJob> = (0..index.posts.len()).map(PageJob::Article).collect();

@@ -24,9 +24,14 @@ pub struct Selection<'a> {
 
 /// Why a draft is not published, if it isn't.
 pub fn held_back(draft: &Draft, selection: &Selection) -> Option<&'static str> {
-    if draft.meta.draft && !selection.drafts {
+    held_back_as(draft.meta.draft, &draft.date, selection)
+}
+
+/// [`held_back`] for a post that is marked `draft` or not, dated `date`.
+pub fn held_back_as(draft: bool, date: &Zoned, selection: &Selection) -> Option<&'static str> {
+    if draft && !selection.drafts {
         Some("draft")
-    } else if draft.date.timestamp() > selection.now.timestamp() && !selection.future {
+    } else if date.timestamp() > selection.now.timestamp() && !selection.future {
         Some("future")
     } else {
         None

@@ -1,13 +1,15 @@
 //! Writing the site: the only stage that writes. Pages go into a staging
-//! directory beside the output, which replaces the output in one atomic rename
-//! only when the build is complete, so a failed or killed build leaves the
-//! previous site exactly as it was.
+//! directory beside the output (see [`crate::staging`]), which replaces the
+//! output in one atomic rename only when the build is complete, so a failed or
+//! killed build leaves the previous site exactly as it was. This module checks
+//! the output directory and provides the file-system primitives.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::paths::{join_inside, UnsafePath};
-use crate::theme::Asset;
+use crate::paths::UnsafePath;
+
+pub use crate::staging::{FileStamp, Staging, Written};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -19,7 +21,7 @@ pub enum WriteError {
     RefusedOutput { output: PathBuf, reason: String },
 }
 
-fn io_at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+pub(crate) fn io_at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |source| WriteError::Io {
         path: path.to_path_buf(),
         source,
@@ -72,79 +74,43 @@ pub fn check_output(output: &Path, root: &Path, content: &Path) -> Result<PathBu
     Ok(out)
 }
 
-/// A directory being filled, to be swapped in for the output when complete.
-pub struct Staging {
-    output: PathBuf,
-    dir: PathBuf,
-    committed: bool,
+/// `.<name>.staging-`: how earlier gazette builds named their per-process
+/// staging directories (there is now one persistent `.<name>.staging`).
+fn staging_prefix(output: &Path) -> String {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    format!(".{name}.staging-")
 }
 
-impl Staging {
-    /// Creates `.<name>.staging-<pid>` beside `output` (which must be absolute).
-    pub fn begin(output: &Path) -> Result<Staging, WriteError> {
-        let parent = output.parent().unwrap_or(output);
-        std::fs::create_dir_all(parent).map_err(io_at(parent))?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(io_at(&dir))?;
-        }
-        std::fs::create_dir(&dir).map_err(io_at(&dir))?;
-        Ok(Staging {
-            output: output.to_path_buf(),
-            dir,
-            committed: false,
-        })
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    /// Writes one output-relative file, creating its directories.
-    pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), WriteError> {
-        let path = join_inside(&self.dir, relative)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io_at(parent))?;
-        }
-        std::fs::write(&path, bytes).map_err(io_at(&path))
-    }
-
-    pub fn copy_asset(&self, relative: &str, asset: &Asset) -> Result<(), WriteError> {
-        match asset {
-            Asset::Embedded(bytes) => self.write(relative, bytes),
-            Asset::Disk(source) => {
-                let bytes = std::fs::read(source).map_err(io_at(source))?;
-                self.write(relative, &bytes)
-            }
+/// Removes per-process staging directories that killed builds left beside
+/// `output`. Only safe under the site's build lock.
+pub fn remove_stale_staging(output: &Path) -> Result<(), WriteError> {
+    let Some(parent) = output.parent() else {
+        return Ok(());
+    };
+    let prefix = staging_prefix(output);
+    let entries = match std::fs::read_dir(parent) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_at(parent)(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(io_at(parent))?;
+        let stale = entry.file_name().to_str().is_some_and(|n| {
+            n.strip_prefix(prefix.as_str())
+                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if stale && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            tracing::info!(
+                "removing {}, left by a killed build",
+                entry.path().display()
+            );
+            remove_tree(&entry.path()).map_err(io_at(&entry.path()))?;
         }
     }
-
-    /// Puts the staging directory in the output's place: one atomic exchange
-    /// when an output exists, then the old site is removed.
-    pub fn commit(mut self) -> Result<(), WriteError> {
-        if self.output.exists() {
-            exchange(&self.dir, &self.output).map_err(io_at(&self.output))?;
-            // `dir` now holds the previous site.
-            remove_tree(&self.dir).map_err(io_at(&self.dir))?;
-        } else {
-            std::fs::rename(&self.dir, &self.output).map_err(io_at(&self.output))?;
-        }
-        self.committed = true;
-        Ok(())
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            // Best effort: an abandoned build must not leave half a site around.
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
-    }
+    Ok(())
 }
 
 /// `remove_dir_all`, spread over threads two levels down: deleting is I/O-bound
@@ -173,14 +139,14 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
 }
 
 #[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+pub(crate) fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     use rustix::fs::{renameat_with, RenameFlags, CWD};
     renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
 }
 
 /// Without an atomic exchange, two renames: the window between them is tiny but real.
 #[cfg(not(target_os = "linux"))]
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+pub(crate) fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     let old = b.with_extension("old");
     std::fs::rename(b, &old)?;
     std::fs::rename(a, b)?;
@@ -217,30 +183,5 @@ mod tests {
                 "{out:?} refused"
             );
         }
-    }
-
-    #[test]
-    fn commit_swaps_and_abandon_keeps_the_old_site() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write("a/index.html", b"one").unwrap();
-        first.commit().unwrap();
-        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
-
-        let abandoned = Staging::begin(&out).unwrap();
-        abandoned.write("a/index.html", b"two").unwrap();
-        let staging_dir = abandoned.dir().to_path_buf();
-        drop(abandoned);
-        assert!(!staging_dir.exists());
-        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
-
-        let second = Staging::begin(&out).unwrap();
-        second.write("b/index.html", b"two").unwrap();
-        assert!(second.write("../escape", b"x").is_err());
-        second.commit().unwrap();
-        assert!(!out.join("a").exists());
-        assert!(out.join("b/index.html").exists());
-        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
     }
 }

@@ -13,7 +13,7 @@ use tera::{Context, Tera};
 use crate::config::Config;
 use crate::index::{Index, Level};
 use crate::model::Post;
-use crate::paths::{dir_url, index_file};
+use crate::paths::dir_url;
 use crate::plan::{self, ListOf, PageJob, TaxonomyKind};
 use crate::theme::Theme;
 
@@ -97,6 +97,14 @@ pub struct Renderer<'a> {
     pub site: SiteView,
 }
 
+/// A page ready to render: its output path, its template and what the template sees.
+pub struct PreparedPage {
+    /// Output-relative, `/`-separated.
+    pub path: String,
+    pub template: &'static str,
+    pub context: Context,
+}
+
 /// One output file.
 pub struct Rendered {
     /// Output-relative, `/`-separated.
@@ -116,6 +124,16 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn render(&self, job: &PageJob) -> Result<Rendered, TemplateError> {
+        let page = self.prepare(job);
+        let bytes = self.render_prepared(&page)?;
+        Ok(Rendered {
+            path: page.path,
+            bytes,
+        })
+    }
+
+    /// Everything one page's bytes depend on, short of the templates themselves.
+    pub fn prepare(&self, job: &PageJob) -> PreparedPage {
         let dir = plan::job_dir(job, self.index);
         let (template, context) = match job {
             PageJob::Article(i) => ("post.html", self.article(*i, &dir)),
@@ -127,21 +145,23 @@ impl<'a> Renderer<'a> {
             ),
             PageJob::NotFound => ("404.html", self.base_context(self.not_found_view())),
         };
-        let path = match job {
-            PageJob::NotFound => "404.html".to_string(),
-            _ => index_file(&dir),
-        };
+        let path = plan::job_path(job, self.index);
+        PreparedPage {
+            path,
+            template,
+            context,
+        }
+    }
+
+    pub fn render_prepared(&self, page: &PreparedPage) -> Result<Vec<u8>, TemplateError> {
         let html = self
             .tera
-            .render(template, &context)
+            .render(page.template, &page.context)
             .map_err(|e| TemplateError {
-                template: template.to_string(),
+                template: page.template.to_string(),
                 message: error_chain(&e),
             })?;
-        Ok(Rendered {
-            path,
-            bytes: html.into_bytes(),
-        })
+        Ok(html.into_bytes())
     }
 
     /// The 404 page is served in place of any missing URL; its own address is `/404.html`.
@@ -159,6 +179,37 @@ impl<'a> Renderer<'a> {
         context
     }
 
+    /// Ids of the posts whose own data (title, summary, body...) a page shows.
+    /// Everything else a page shows (the site view, URLs, dates, taxonomies,
+    /// archive ranges) is the index's structure. Incremental builds skip pages
+    /// none of whose referenced posts changed when the structure did not, so
+    /// every context builder below must take its posts from these helpers.
+    pub fn references(&self, job: &PageJob) -> Vec<usize> {
+        match job {
+            PageJob::Article(i) => {
+                let mut ids = vec![*i];
+                ids.extend(i.checked_sub(1));
+                ids.extend((i + 1 < self.index.posts.len()).then_some(i + 1));
+                ids.extend(self.related(*i));
+                ids
+            }
+            PageJob::List { of, page, .. } => self.list_ids(of, *page),
+            PageJob::TaxonomyIndex(_) | PageJob::Search | PageJob::NotFound => Vec::new(),
+        }
+    }
+
+    fn related(&self, i: usize) -> Vec<usize> {
+        crate::index::related(self.index, i, 5)
+    }
+
+    /// The posts on page `page` of a list.
+    fn list_ids(&self, of: &ListOf, page: usize) -> Vec<usize> {
+        let per_page = self.config.paginate;
+        let len = plan::list_len(of, self.index);
+        let start = ((page - 1) * per_page).min(len);
+        plan::page_posts(of, self.index, start..(start + per_page).min(len))
+    }
+
     fn article(&self, i: usize, dir: &str) -> Context {
         let summary = &self.index.posts[i];
         let post = &self.posts[i];
@@ -169,7 +220,8 @@ impl<'a> Renderer<'a> {
         context.insert("post", &ArticleView::new(summary, post));
         context.insert("newer", &i.checked_sub(1).map(|n| &self.index.posts[n]));
         context.insert("older", &self.index.posts.get(i + 1));
-        let related: Vec<_> = crate::index::related(self.index, i, 5)
+        let related: Vec<_> = self
+            .related(i)
             .into_iter()
             .map(|r| &self.index.posts[r])
             .collect();
@@ -180,10 +232,7 @@ impl<'a> Renderer<'a> {
     fn list(&self, of: &ListOf, page: usize, pages: usize, dir: &str) -> (&'static str, Context) {
         let index = self.index;
         let list_dir = plan::list_dir(of, index);
-        let per_page = self.config.paginate;
-        let len = plan::list_len(of, index);
-        let start = ((page - 1) * per_page).min(len);
-        let ids = plan::page_posts(of, index, start..(start + per_page).min(len));
+        let ids = self.list_ids(of, page);
         let posts: Vec<_> = ids.iter().map(|&i| &index.posts[i]).collect();
         let kind = match of {
             ListOf::Home => "home",
@@ -196,7 +245,7 @@ impl<'a> Renderer<'a> {
         let mut view = PageView::new(kind, dir, self.config);
         view.number = page;
         view.pages = pages;
-        view.count = len;
+        view.count = plan::list_len(of, index);
         let mut context = Context::new();
         match of {
             ListOf::Home => view.feed = Some("/atom.xml".into()),

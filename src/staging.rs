@@ -1,0 +1,365 @@
+//! The staging directory: where the next site is assembled beside the output,
+//! to be swapped in whole with one atomic exchange.
+//!
+//! It persists between builds (`.<name>.staging`, guarded by the build lock):
+//! after the exchange it holds the previous site, whose unchanged files are hard
+//! links to the live ones. The next build brings it up to date by touching only
+//! what differs, so a rebuild costs file operations in proportion to what
+//! changed, not to the size of the site (creating and deleting a hundred
+//! thousand directories per build is what makes naive atomic builds slow).
+//!
+//! A file whose bytes equal the live one is never written: the live file is
+//! linked instead, keeping its inode and mtime for rsync and CDNs. Staged paths
+//! are always unlinked before they are written, never opened in place, because
+//! they may be links to the live site. Nothing in the staging directory is
+//! trusted: a build killed while updating it leaves it in any state, and the
+//! next one checks every file it keeps by inode.
+
+use std::collections::HashSet;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::paths::join_inside;
+use crate::theme::Asset;
+use crate::write::{exchange, io_at, WriteError};
+
+/// A site being assembled, to be swapped in for the output when complete.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    written: AtomicUsize,
+    /// Output-relative paths of files to take unchanged from the output.
+    kept: Mutex<Vec<String>>,
+    /// Output-relative paths of files written into staging.
+    fresh: Mutex<Vec<String>>,
+}
+
+/// What a build staged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Files with new bytes.
+    pub written: usize,
+    /// Files identical to the output's, kept as they are.
+    pub kept: usize,
+}
+
+/// Enough of a file's metadata to tell that it is still the file gazette wrote:
+/// same inode, size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp {
+    pub inode: u64,
+    pub len: u64,
+    pub mtime_ns: i128,
+}
+
+impl FileStamp {
+    pub fn of(meta: &std::fs::Metadata) -> FileStamp {
+        use std::os::unix::fs::MetadataExt;
+        FileStamp {
+            inode: meta.ino(),
+            len: meta.len(),
+            mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+        }
+    }
+
+    fn at(path: &Path) -> Option<FileStamp> {
+        std::fs::symlink_metadata(path)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| FileStamp::of(&m))
+    }
+}
+
+impl Staging {
+    /// Opens `.<name>.staging` beside `output` (which must be absolute), as the
+    /// last build left it. Call only under the site's build lock.
+    pub fn begin(output: &Path) -> Result<Staging, WriteError> {
+        let parent = output.parent().unwrap_or(output);
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.staging"));
+        if std::fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
+            std::fs::remove_file(&dir).map_err(io_at(&dir))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(io_at(&dir))?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            dir,
+            written: AtomicUsize::new(0),
+            kept: Mutex::new(Vec::new()),
+            fresh: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn counts(&self) -> Written {
+        Written {
+            written: self.written.load(Ordering::Relaxed),
+            kept: lock(&self.kept).len(),
+        }
+    }
+
+    /// Stages one output-relative file: kept when the output's file has exactly
+    /// these bytes, written otherwise. Returns the stamp the file will have.
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<FileStamp, WriteError> {
+        let current = join_inside(&self.output, relative)?;
+        if let Some(stamp) = same_bytes(&current, bytes) {
+            lock(&self.kept).push(relative.to_string());
+            return Ok(stamp);
+        }
+        let path = self.vacate(relative)?;
+        std::fs::write(&path, bytes).map_err(io_at(&path))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        lock(&self.fresh).push(relative.to_string());
+        FileStamp::at(&path).ok_or_else(|| io_at(&path)(io::ErrorKind::NotFound.into()))
+    }
+
+    /// Whether the output's file is still the file `expected` describes.
+    pub fn is_current(&self, relative: &str, expected: &FileStamp) -> bool {
+        join_inside(&self.output, relative)
+            .is_ok_and(|current| FileStamp::at(&current) == Some(*expected))
+    }
+
+    /// Keeps the output's file unchanged when it is still the file `expected`
+    /// describes; `false` means the caller must produce it.
+    pub fn keep(&self, relative: &str, expected: &FileStamp) -> Result<bool, WriteError> {
+        join_inside(&self.output, relative)?;
+        if !self.is_current(relative, expected) {
+            return Ok(false);
+        }
+        lock(&self.kept).push(relative.to_string());
+        Ok(true)
+    }
+
+    pub fn copy_asset(&self, relative: &str, asset: &Asset) -> Result<FileStamp, WriteError> {
+        match asset {
+            Asset::Embedded(bytes) => self.write(relative, bytes),
+            Asset::Disk(source) => {
+                let bytes = std::fs::read(source).map_err(io_at(source))?;
+                self.write(relative, &bytes)
+            }
+        }
+    }
+
+    /// The staged path of `relative` with its directories made and nothing
+    /// there (whatever was, file or directory, is removed, never overwritten).
+    fn vacate(&self, relative: &str) -> Result<PathBuf, WriteError> {
+        let path = join_inside(&self.dir, relative)?;
+        if let Some(parent) = path.parent() {
+            make_dirs(&self.dir, parent)?;
+        }
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&path),
+            Ok(_) => std::fs::remove_file(&path),
+            Err(_) => Ok(()),
+        }
+        .map_err(io_at(&path))?;
+        Ok(path)
+    }
+
+    /// Makes the output exactly what was staged. When every file was kept and
+    /// the output has no other, nothing is touched at all. Otherwise the kept
+    /// files are linked into staging where they are not already, files of
+    /// earlier sites are removed from it, and it is exchanged with the output
+    /// in one atomic rename; it then holds the previous site, for next time.
+    pub fn commit(self) -> Result<(), WriteError> {
+        let kept = std::mem::take(&mut *lock(&self.kept));
+        let fresh = std::mem::take(&mut *lock(&self.fresh));
+        if fresh.is_empty() && count_files(&self.output) == Some(kept.len()) {
+            return Ok(());
+        }
+        kept.par_iter().try_for_each(|relative| {
+            let live = join_inside(&self.output, relative)?;
+            let staged = join_inside(&self.dir, relative)?;
+            let same_inode = match (FileStamp::at(&live), FileStamp::at(&staged)) {
+                (Some(a), Some(b)) => a.inode == b.inode,
+                _ => false,
+            };
+            if same_inode {
+                return Ok(());
+            }
+            let staged = self.vacate(relative)?;
+            std::fs::hard_link(&live, &staged)
+                .or_else(|_| std::fs::copy(&live, &staged).map(|_| ()))
+                .map_err(io_at(&staged))
+        })?;
+        let wanted: HashSet<&str> = kept.iter().chain(&fresh).map(String::as_str).collect();
+        remove_unwanted(&self.dir, &wanted).map_err(io_at(&self.dir))?;
+        if self.output.exists() {
+            exchange(&self.dir, &self.output).map_err(io_at(&self.output))
+        } else {
+            std::fs::rename(&self.dir, &self.output).map_err(io_at(&self.output))
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `create_dir_all` inside `root`, replacing a file that stands where a
+/// directory must be (a page of an earlier site that is now a directory).
+fn make_dirs(root: &Path, dir: &Path) -> Result<(), WriteError> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent().filter(|p| p.starts_with(root) && *p != root) {
+        make_dirs(root, parent)?;
+    }
+    if std::fs::symlink_metadata(dir).is_ok() {
+        std::fs::remove_file(dir).map_err(io_at(dir))?;
+    }
+    match std::fs::create_dir(dir) {
+        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(io_at(dir)(e)),
+        _ => Ok(()),
+    }
+}
+
+/// Removes every file under `dir` whose `/`-separated relative path is not in
+/// `wanted`, then every directory left empty.
+fn remove_unwanted(dir: &Path, wanted: &HashSet<&str>) -> io::Result<()> {
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(io::Error::other)?;
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            // Fails, harmlessly, when the directory still holds wanted files.
+            let _ = std::fs::remove_dir(path);
+            continue;
+        }
+        let relative = path
+            .strip_prefix(dir)
+            .ok()
+            .and_then(|r| r.to_str())
+            .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
+        if !relative.is_some_and(|r| wanted.contains(r.as_str())) {
+            std::fs::remove_file(path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Files (of any kind but directories) under `dir`; `None` if it cannot be read.
+fn count_files(dir: &Path) -> Option<usize> {
+    let mut count = 0;
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        if !entry.ok()?.file_type().is_dir() {
+            count += 1;
+        }
+    }
+    Some(count)
+}
+
+/// The stamp of `path` when it is a regular file holding exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> Option<FileStamp> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() != bytes.len() as u64 {
+        return None;
+    }
+    let old = std::fs::read(path).ok()?;
+    (old == bytes).then(|| FileStamp::of(&meta))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(dir: &Path) -> Vec<String> {
+        let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn each_commit_swaps_in_exactly_what_was_staged() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        first.write("a/index.html", b"one").unwrap();
+        first.write("b", b"a file, later a directory").unwrap();
+        first.commit().unwrap();
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
+
+        let second = Staging::begin(&out).unwrap();
+        second.write("a/index.html", b"one").unwrap();
+        second.write("b/index.html", b"two").unwrap();
+        assert!(second.write("../escape", b"x").is_err());
+        assert_eq!(
+            second.counts(),
+            Written {
+                written: 1,
+                kept: 1
+            }
+        );
+        second.commit().unwrap();
+        assert_eq!(files(&out), ["a/index.html", "b/index.html"]);
+
+        // Staging now holds the first site; the third build reconciles it.
+        let third = Staging::begin(&out).unwrap();
+        third.write("b/index.html", b"three").unwrap();
+        third.commit().unwrap();
+        assert_eq!(files(&out), ["b/index.html"]);
+        assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"three");
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_inode_and_a_no_op_touches_nothing() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        first.write("x/index.html", b"same").unwrap();
+        first.write("y/index.html", b"old").unwrap();
+        first.commit().unwrap();
+        let inode = |rel: &str| std::fs::metadata(out.join(rel)).unwrap().ino();
+        let (x, y) = (inode("x/index.html"), inode("y/index.html"));
+
+        let second = Staging::begin(&out).unwrap();
+        second.write("x/index.html", b"same").unwrap();
+        second.write("y/index.html", b"new").unwrap();
+        second.commit().unwrap();
+        assert_eq!(inode("x/index.html"), x);
+        assert_ne!(inode("y/index.html"), y);
+
+        let out_inode = std::fs::metadata(&out).unwrap().ino();
+        let third = Staging::begin(&out).unwrap();
+        third.write("x/index.html", b"same").unwrap();
+        third.write("y/index.html", b"new").unwrap();
+        third.commit().unwrap();
+        assert_eq!(std::fs::metadata(&out).unwrap().ino(), out_inode, "swapped");
+    }
+
+    #[test]
+    fn an_abandoned_build_leaves_the_site_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = Staging::begin(&out).unwrap();
+        first.write("a/index.html", b"one").unwrap();
+        first.commit().unwrap();
+        let abandoned = Staging::begin(&out).unwrap();
+        abandoned.write("a/index.html", b"two").unwrap();
+        abandoned.write("c/index.html", b"junk").unwrap();
+        drop(abandoned);
+        assert_eq!(files(&out), ["a/index.html"]);
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
+        let next = Staging::begin(&out).unwrap();
+        next.write("a/index.html", b"one").unwrap();
+        next.write("b/index.html", b"b").unwrap();
+        next.commit().unwrap();
+        assert_eq!(files(&out), ["a/index.html", "b/index.html"]);
+    }
+}

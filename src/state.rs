@@ -1,0 +1,171 @@
+//! gazette's own files under `<root>/.gazette/`: what the last build saw and made.
+//! Each file is written whole to a temporary name and renamed into place, so a
+//! killed build leaves either the old file or the new one. Each starts with a
+//! header naming its kind and the gazette version that wrote it; anything else
+//! (another version, a truncated or corrupt file) is discarded, never trusted.
+
+use std::io::{self, Read as _};
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+pub use crate::lock::state_dir;
+
+const MAGIC: &[u8; 4] = b"GZST";
+
+/// Bumped when the layout of any state file changes within one gazette version.
+const FORMAT: u32 = 1;
+
+/// The gazette version that writes and accepts state files.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[derive(Serialize, serde::Deserialize)]
+struct Header {
+    magic: [u8; 4],
+    format: u32,
+    kind: String,
+    version: String,
+}
+
+/// What reading a state file gave.
+#[derive(Debug)]
+pub enum Loaded<T> {
+    Missing,
+    /// Present but unusable: the reason says why (shown as a warning).
+    Discarded(String),
+    Found(T),
+}
+
+impl<T> Loaded<T> {
+    /// The value, or `None` after logging why a present file was not used.
+    pub fn or_warn(self, path: &Path) -> Option<T> {
+        match self {
+            Loaded::Found(value) => Some(value),
+            Loaded::Missing => None,
+            Loaded::Discarded(reason) => {
+                tracing::warn!("{}: {reason}; discarded", path.display());
+                None
+            }
+        }
+    }
+}
+
+pub fn path(root: &Path, kind: &str) -> PathBuf {
+    state_dir(root).join(format!("{kind}.bin"))
+}
+
+/// Writes `value` as `<root>/.gazette/<kind>.bin`, atomically.
+pub fn save<T: Serialize>(root: &Path, kind: &str, value: &T) -> io::Result<()> {
+    let header = Header {
+        magic: *MAGIC,
+        format: FORMAT,
+        kind: kind.to_string(),
+        version: VERSION.to_string(),
+    };
+    let mut bytes = bincode::serialize(&header).map_err(io::Error::other)?;
+    bincode::serialize_into(&mut bytes, value).map_err(io::Error::other)?;
+    let checksum = blake3::hash(&bytes);
+    bytes.extend_from_slice(checksum.as_bytes());
+    let dir = state_dir(root);
+    std::fs::create_dir_all(&dir)?;
+    let final_path = path(root, kind);
+    let temporary = dir.join(format!(".{kind}.tmp-{}", std::process::id()));
+    std::fs::write(&temporary, &bytes)?;
+    std::fs::rename(&temporary, &final_path)
+}
+
+/// Reads `<root>/.gazette/<kind>.bin` written by [`save`] with this version.
+pub fn load<T: DeserializeOwned>(root: &Path, kind: &str) -> Loaded<T> {
+    let file_path = path(root, kind);
+    let mut bytes = Vec::new();
+    match std::fs::File::open(&file_path).and_then(|mut f| f.read_to_end(&mut bytes)) {
+        Ok(_) => decode(&bytes, kind),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Loaded::Missing,
+        Err(e) => Loaded::Discarded(format!("cannot read: {e}")),
+    }
+}
+
+fn decode<T: DeserializeOwned>(bytes: &[u8], kind: &str) -> Loaded<T> {
+    let Some(body_len) = bytes.len().checked_sub(blake3::OUT_LEN) else {
+        return Loaded::Discarded("truncated".into());
+    };
+    let (body, checksum) = bytes.split_at(body_len);
+    if blake3::hash(body).as_bytes() != checksum {
+        return Loaded::Discarded("corrupt (checksum mismatch)".into());
+    }
+    let mut reader = body;
+    let header: Header = match bincode::deserialize_from(&mut reader) {
+        Ok(header) => header,
+        Err(_) => return Loaded::Discarded("not a gazette state file".into()),
+    };
+    if &header.magic != MAGIC || header.kind != kind {
+        return Loaded::Discarded("not a gazette state file".into());
+    }
+    if header.version != VERSION || header.format != FORMAT {
+        return Loaded::Discarded(format!(
+            "written by gazette {} (format {}), this is {VERSION} (format {FORMAT})",
+            header.version, header.format
+        ));
+    }
+    match bincode::deserialize_from(&mut reader) {
+        Ok(value) if reader.is_empty() => Loaded::Found(value),
+        Ok(_) => Loaded::Discarded("trailing bytes".into()),
+        Err(e) => Loaded::Discarded(format!("corrupt ({e})")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(value: &Vec<String>) -> Vec<u8> {
+        let tmp = tempfile::tempdir().unwrap();
+        save(tmp.path(), "t", value).unwrap();
+        std::fs::read(path(tmp.path(), "t")).unwrap()
+    }
+
+    #[test]
+    fn round_trips_and_refuses_damage() {
+        let value = vec!["a".to_string(), "b".to_string()];
+        let good = written(&value);
+        match decode::<Vec<String>>(&good, "t") {
+            Loaded::Found(v) => assert_eq!(v, value),
+            other => panic!("{other:?}"),
+        }
+        let mut flipped = good.clone();
+        flipped[20] ^= 1;
+        let truncated = good[..good.len() - 3].to_vec();
+        let cases: [(&[u8], &str, &str); 5] = [
+            (&[], "t", "truncated"),
+            (&flipped, "t", "corrupt"),
+            (&truncated, "t", "corrupt"),
+            (&good, "other", "not a gazette state file"),
+            (&[0; 40], "t", "corrupt"),
+        ];
+        for (bytes, kind, want) in cases {
+            match decode::<Vec<String>>(bytes, kind) {
+                Loaded::Discarded(reason) => assert!(reason.contains(want), "{reason}"),
+                other => panic!("{want}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn another_version_is_discarded() {
+        let header = Header {
+            magic: *MAGIC,
+            format: FORMAT,
+            kind: "t".into(),
+            version: "0.0.0-other".into(),
+        };
+        let mut bytes = bincode::serialize(&header).unwrap();
+        bincode::serialize_into(&mut bytes, &vec!["x".to_string()]).unwrap();
+        let checksum = blake3::hash(&bytes);
+        bytes.extend_from_slice(checksum.as_bytes());
+        match decode::<Vec<String>>(&bytes, "t") {
+            Loaded::Discarded(reason) => assert!(reason.contains("0.0.0-other"), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
