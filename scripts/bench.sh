@@ -66,7 +66,7 @@ for N in "${SIZES[@]}"; do
   declare -A times=() mems=()
   pages_reported=0
   for _ in $(seq "$RUNS"); do
-    rm -rf "$site/public" "$site/.gazette"
+    rm -rf "$site/public" "$site/.public.staging" "$site/.gazette"
     read -r t m < <(measure "$site" "$GAZETTE" build --root "$site" --content "$corpus" --quiet $NO_CACHE)
     times[gazette]+="$t "; mems[gazette]+="$m "
     pages_reported=$(grep -o 'wrote [0-9]* pages' "$WORK/last.err" | grep -o '[0-9]*' || echo 0)

@@ -215,7 +215,9 @@ fn make_dirs(root: &Path, dir: &Path) -> Result<(), WriteError> {
     if let Some(parent) = dir.parent().filter(|p| p.starts_with(root) && *p != root) {
         make_dirs(root, parent)?;
     }
-    if std::fs::symlink_metadata(dir).is_ok() {
+    // A file (or link) where a directory belongs is removed; a directory that
+    // another writer made since the check above is kept.
+    if std::fs::symlink_metadata(dir).is_ok_and(|meta| !meta.is_dir()) {
         std::fs::remove_file(dir).map_err(io_at(dir))?;
     }
     match std::fs::create_dir(dir) {
@@ -271,6 +273,30 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> Option<FileStamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: two writers making the same new directory at once made one of
+    /// them unlink the other's fresh directory ("Is a directory", a failed build).
+    #[test]
+    fn writers_racing_for_the_same_directories_all_succeed() {
+        for round in 0..50 {
+            let root = tempfile::tempdir().unwrap();
+            let deep = root.path().join(format!("archives/2021/{round}/05"));
+            std::thread::scope(|scope| {
+                for _ in 0..8 {
+                    scope.spawn(|| make_dirs(root.path(), &deep).unwrap());
+                }
+            });
+            assert!(deep.is_dir());
+        }
+    }
+
+    #[test]
+    fn a_file_where_a_directory_belongs_is_replaced() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("tags"), "old page").unwrap();
+        make_dirs(root.path(), &root.path().join("tags/rust")).unwrap();
+        assert!(root.path().join("tags/rust").is_dir());
+    }
 
     fn files(dir: &Path) -> Vec<String> {
         let mut out: Vec<String> = walkdir::WalkDir::new(dir)
