@@ -67,9 +67,9 @@ for N in "${SIZES[@]}"; do
   pages_reported=0
   for _ in $(seq "$RUNS"); do
     rm -rf "$site/public" "$site/.public.staging" "$site/.gazette"
-    read -r t m < <(measure "$site" "$GAZETTE" build --root "$site" --content "$corpus" --quiet $NO_CACHE)
+    read -r t m < <(measure "$site" "$GAZETTE" build --root "$site" --content "$corpus" $NO_CACHE)
     times[gazette]+="$t "; mems[gazette]+="$m "
-    pages_reported=$(grep -o 'wrote [0-9]* pages' "$WORK/last.err" | grep -o '[0-9]*' || echo 0)
+    pages_reported=$(grep -oE '[0-9]+ pages' "$WORK/last.err" | tail -n1 | grep -oE '[0-9]+' || echo 0)
     if [ "$run_hugo" = 1 ]; then
       rm -rf "$hugo_dir/public"
       read -r t m < <(measure "$hugo_dir" hugo --quiet)
