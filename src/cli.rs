@@ -29,6 +29,9 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output directory.
     Build(SiteArgs),
+    /// Check posts, config, templates and links without writing anything;
+    /// exit status 1 when there is any error.
+    Check(SiteArgs),
 }
 
 /// Where the site is and what to publish; shared by every command that builds.
@@ -101,6 +104,7 @@ pub fn run(cli: Cli) -> ExitCode {
     init_logging(cli.verbose, cli.quiet);
     match cli.command {
         Command::Build(args) => run_build(&args, cli.verbose, cli.quiet),
+        Command::Check(args) => crate::check::run(&args, cli.quiet),
     }
 }
 

@@ -4,6 +4,7 @@
 //! load → frontmatter → clean → index → plan → render → write; see ARCHITECTURE.md.
 
 pub mod build;
+pub mod check;
 pub mod clean;
 pub mod cli;
 pub mod config;
