@@ -1,5 +1,6 @@
-//! Markdown: the body converter, and pulldown-cmark with every extension on
-//! (definition lists together with footnotes once crashed it).
+//! Markdown: the body converter, and pulldown-cmark with every extension on but
+//! definition lists, which panic in pulldown-cmark 0.12.2 (found here: slice index
+//! out of range in `scanners::scan_uri`, with or without footnotes) and must stay off.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,5 +12,6 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = gazette::markdown::to_html(text);
     let mut out = String::new();
-    html::push_html(&mut out, Parser::new_ext(text, Options::all()));
+    let options = Options::all() - Options::ENABLE_DEFINITION_LIST;
+    html::push_html(&mut out, Parser::new_ext(text, options));
 });
