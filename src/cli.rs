@@ -33,6 +33,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Rebuild on an interval and whenever a future-dated post becomes due.
     Schedule(crate::schedule::ScheduleArgs),
+    /// Check posts, config, templates and links without writing anything;
+    /// exit status 1 when there is any error.
+    Check(SiteArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -132,6 +135,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => run_build(&args, cli.verbose, cli.quiet),
         Command::Serve(args) => crate::serve::command::run(&args, cli.quiet),
         Command::Schedule(args) => crate::schedule::run(&args, cli.verbose),
+        Command::Check(args) => crate::check::run(&args, cli.quiet),
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod build;
 pub mod cache;
+pub mod check;
 pub mod clean;
 pub mod cli;
 pub mod config;

@@ -5,7 +5,7 @@
 //! the output directory and provides the file-system primitives.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::paths::UnsafePath;
 
@@ -28,22 +28,33 @@ pub(crate) fn io_at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
-/// Absolute, normalised form of `path`, resolving symlinks in the part that exists.
+/// Absolute, normalised form of `path`: symlinks resolved in the part that exists,
+/// `.` and `..` settled everywhere (a part that does not exist yet holds no
+/// symlinks, so `public/../content` is `content` even before `public` exists).
 pub fn absolute(path: &Path) -> io::Result<PathBuf> {
     let path = std::path::absolute(path)?;
-    let mut existing = path.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
+    let mut out = PathBuf::new();
+    let mut exists = true;
+    for component in path.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => out.push(component),
+            Component::CurDir => {}
+            // `out` has no symlinks left in it, so going up is a matter of text.
+            Component::ParentDir => {
+                out.pop();
             }
-            _ => break,
+            Component::Normal(name) => {
+                out.push(name);
+                if exists {
+                    match out.canonicalize() {
+                        Ok(real) => out = real,
+                        Err(e) if e.kind() == io::ErrorKind::NotFound => exists = false,
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
         }
     }
-    let mut out = existing.canonicalize()?;
-    out.extend(rest.iter().rev());
     Ok(out)
 }
 
@@ -170,6 +181,10 @@ mod tests {
             tmp.path().to_path_buf(),
             content.join("out"),
             root.join("content/../content"),
+            // Regression: a missing directory followed by `..` was not resolved.
+            root.join("public/../content"),
+            root.join("missing/./../../site"),
+            root.join("a/b/../../.."),
         ];
         for out in refused {
             assert!(

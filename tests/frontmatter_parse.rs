@@ -199,13 +199,13 @@ fn posts_that_are_skipped() {
         (
             "\n---\ntitle: x\ndate: tomorrow\n---\n",
             4,
-            None,
+            Some(7),
             vec!["`date`", "RFC 2822", "YYYY-MM-DD", "skipped"],
         ),
         (
             "---\ntitle: x\ndate: 2021-02-30\n---\n",
             3,
-            None,
+            Some(7),
             vec!["`date`", "day"],
         ),
         (
@@ -224,7 +224,7 @@ fn posts_that_are_skipped() {
         (
             "---\ndate: [2021]\n---\n",
             2,
-            None,
+            Some(7),
             vec!["should be a date"],
         ),
     ];

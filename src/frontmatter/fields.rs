@@ -131,7 +131,7 @@ impl Context<'_> {
                 } else {
                     Problem::warning(self.path, format!("cannot read `{key}`: {reason}; ignored"))
                 };
-                problems.push(problem.at(line, None));
+                problems.push(problem.at(line, self.header.value_column(key)));
                 None
             }
         }

@@ -40,6 +40,15 @@ impl<'a> HeaderText<'a> {
             })
     }
 
+    /// The 1-based character column where `key`'s value starts on its line.
+    pub fn value_column(&self, key: &str) -> Option<usize> {
+        let line = self.text.lines().nth(self.key_index(key)?)?;
+        let separator = line.find([':', '='])?;
+        let value = &line[separator + 1..];
+        let start = separator + 1 + (value.len() - value.trim_start().len());
+        Some(line[..start].chars().count() + 1)
+    }
+
     /// The 0-based header line where `key` is set.
     fn key_index(&self, key: &str) -> Option<usize> {
         let separator = match self.fence {
@@ -118,6 +127,9 @@ mod tests {
         let toml = "title = 'a'\ndate=2021-01-01\n";
         let header = HeaderText::new(toml, 2, Fence::Toml);
         assert_eq!((header.line_of("title"), header.line_of("date")), (2, 3));
+        assert_eq!(header.value_column("date"), Some(6));
+        let header = HeaderText::new("\"date\":   x\n", 2, Fence::Yaml);
+        assert_eq!(header.value_column("date"), Some(11));
     }
 
     #[test]

@@ -177,3 +177,36 @@ fn file_time(source: &Source, tz: &TimeZone) -> (Zoned, String) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fuzz finds: every problem's line must be a line of the file.
+    #[test]
+    fn problems_stay_inside_the_file() {
+        let cases = [
+            // frontmatter target, crash-7210798…: lone `\r`s inside a quoted title.
+            "\n---\ntitle: '第1话 - 4: \n    !ent/201ateaories: \n    !点44分的仪式'\n\
+             cateaories: \n    !ent/201ateaories: \n    !ent/2018_09_308_\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\
+             09_30/153uuthor5.\r\r\r\r\r\r\rpNg'\n---\ndiv\r>\n   \r\r\n  --  \n",
+        ];
+        let tz = TimeZone::UTC;
+        for text in cases {
+            let source = Source {
+                path: "fuzz.md".into(),
+                text: text.to_string(),
+                mtime: std::time::SystemTime::UNIX_EPOCH,
+            };
+            let lines = text.lines().count();
+            let problems = match parse(&source, &tz) {
+                Ok((_, warnings)) => warnings,
+                Err(errors) => errors,
+            };
+            assert!(!problems.is_empty());
+            for p in problems {
+                assert!(p.line.is_some_and(|l| (1..=lines).contains(&l)), "{p}");
+            }
+        }
+    }
+}

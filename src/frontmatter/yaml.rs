@@ -14,7 +14,7 @@ pub(super) struct SyntaxError {
 
 /// Parses `header`, whose first line is line `first_line` of the file.
 pub(super) fn parse(header: &str, first_line: usize) -> Result<Map<String, Value>, SyntaxError> {
-    let value: Yaml = serde_yaml::from_str(header).map_err(|e| locate(&e, first_line))?;
+    let value: Yaml = serde_yaml::from_str(header).map_err(|e| locate(&e, header, first_line))?;
     match value {
         Yaml::Mapping(mapping) => Ok(mapping
             .into_iter()
@@ -32,15 +32,15 @@ pub(super) fn parse(header: &str, first_line: usize) -> Result<Map<String, Value
     }
 }
 
-fn locate(error: &serde_yaml::Error, first_line: usize) -> SyntaxError {
+fn locate(error: &serde_yaml::Error, header: &str, first_line: usize) -> SyntaxError {
     let message = error.to_string();
     match error.location() {
         Some(at) => {
-            let line = first_line + at.line().saturating_sub(1);
+            let (line, column) = file_position(header, at.line(), at.column());
             SyntaxError {
-                line,
-                column: Some(at.column()),
-                message: rebase_locations(&message, first_line - 1, at.line(), at.column()),
+                line: first_line + line - 1,
+                column: Some(column),
+                message: rebase_locations(&message, header, first_line, (at.line(), at.column())),
             }
         }
         None => SyntaxError {
@@ -51,26 +51,72 @@ fn locate(error: &serde_yaml::Error, first_line: usize) -> SyntaxError {
     }
 }
 
+/// YAML counts a lone `\r`, NEL, LS and PS as line breaks; the file's lines (and
+/// every editor's `path:line`) are `\n`-separated. Maps YAML's 1-based line and
+/// column in `header` to the header's `\n`-line and character column.
+fn file_position(header: &str, yaml_line: usize, yaml_column: usize) -> (usize, usize) {
+    let (mut y_line, mut y_column) = (1, 1);
+    let (mut line, mut column) = (1, 1);
+    let mut chars = header.chars().peekable();
+    while (y_line, y_column) < (yaml_line, yaml_column) {
+        let Some(c) = chars.next() else { break };
+        let crlf = c == '\r' && chars.peek() == Some(&'\n');
+        if crlf {
+            chars.next();
+        }
+        if matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+            (y_line, y_column) = (y_line + 1, 1);
+        } else {
+            y_column += 1;
+        }
+        if c == '\n' || crlf {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    (line, column)
+}
+
 /// serde_yaml names places as `at line L column C`, counted from the header. The
 /// primary place is dropped (the problem carries it); others are moved to file lines.
-fn rebase_locations(message: &str, offset: usize, line: usize, column: usize) -> String {
+fn rebase_locations(
+    message: &str,
+    header: &str,
+    first_line: usize,
+    primary: (usize, usize),
+) -> String {
     const MARK: &str = " at line ";
-    let primary = format!("{MARK}{line} column {column}");
+    let primary = format!("{MARK}{} column {}", primary.0, primary.1);
     let message = message.replacen(&primary, "", 1);
     let mut out = String::with_capacity(message.len());
     let mut rest = message.as_str();
     while let Some(found) = rest.find(MARK) {
         let (before, after) = rest.split_at(found + MARK.len());
         out.push_str(before);
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        match after[..digits].parse::<usize>() {
-            Ok(n) => out.push_str(&(n + offset).to_string()),
-            Err(_) => out.push_str(&after[..digits]),
+        let place = read_place(after);
+        match place {
+            Some((yaml_line, yaml_column, len)) => {
+                let (line, column) = file_position(header, yaml_line, yaml_column);
+                out.push_str(&format!("{} column {column}", first_line + line - 1));
+                rest = &after[len..];
+            }
+            None => rest = after,
         }
-        rest = &after[digits..];
     }
     out.push_str(rest);
     out
+}
+
+/// `L column C` at the start of `text`: the two numbers and the length read.
+fn read_place(text: &str) -> Option<(usize, usize, usize)> {
+    let digits = |t: &str| t.bytes().take_while(u8::is_ascii_digit).count();
+    let line_len = digits(text);
+    let line = text[..line_len].parse().ok()?;
+    let after = text[line_len..].strip_prefix(" column ")?;
+    let column_len = digits(after);
+    let column = after[..column_len].parse().ok()?;
+    Some((line, column, line_len + " column ".len() + column_len))
 }
 
 /// Keys are names; scalar keys that YAML typed (`2021:`) become their text, and
@@ -149,6 +195,22 @@ mod tests {
     }
 
     #[test]
+    fn yaml_places_map_to_file_lines() {
+        let header = "a\r\nb\rc\u{2028}d\ne";
+        let cases = [
+            ((1, 1), (1, 1)),
+            ((2, 1), (2, 1)),
+            ((3, 1), (2, 3)),
+            ((4, 1), (2, 5)),
+            ((5, 1), (3, 1)),
+            ((99, 1), (3, 2)),
+        ];
+        for (yaml, want) in cases {
+            assert_eq!(file_position(header, yaml.0, yaml.1), want, "{yaml:?}");
+        }
+    }
+
+    #[test]
     fn errors_are_located_in_the_file() {
         // The header starts on line 3 of the file.
         let cases = [
@@ -167,6 +229,14 @@ mod tests {
             ("- a\n- b\n", 3, Some(1), "found a list"),
             ("just words\n", 3, Some(1), "found a single value"),
             ("a:\n\t- x\n", 4, Some(1), "cannot start any token"),
+            // Regression (fuzz): YAML breaks lines at a lone `\r` too; the
+            // file's lines are `\n` lines, so the place stays inside the file.
+            (
+                "a: 'x\r\r\r\ny\r\rz\rb: [1, 2\r",
+                4,
+                Some(15),
+                "while scanning a quoted scalar at line 3 column 4",
+            ),
         ];
         for (header, line, column, message) in cases {
             let error = parse(header, 3).expect_err(header);
