@@ -166,7 +166,15 @@ fn no_vector_survives_in_any_page() {
         for element in doc.select(&all) {
             let e = element.value();
             let name = e.name();
-            if name == "script" {
+            if name == "script" && e.attr("type") == Some("application/ld+json") {
+                // The article's JSON-LD: titles are JSON string data, inert while the
+                // whole block still parses as one JSON document.
+                let json: String = element.text().collect();
+                assert!(
+                    serde_json::from_str::<serde_json::Value>(&json).is_ok(),
+                    "{shown}: JSON-LD broken open: {json}"
+                );
+            } else if name == "script" {
                 // The theme's own scripts are files it ships, never inline text from posts.
                 let src = e.attr("src").unwrap_or_default();
                 assert!(
@@ -183,7 +191,21 @@ fn no_vector_survives_in_any_page() {
                 "iframe", "object", "embed", "frame", "frameset", "base", "form", "style", "svg",
                 "math", "xml", "template", "link", "meta", "input", "button",
             ];
-            if banned.contains(&name) {
+            // The theme's page metadata repeats titles and terms as attribute text:
+            // inert as long as nothing broke out of the attribute, i.e. the element
+            // carries no attribute the theme does not write.
+            let theme_metadata = match name {
+                "meta" => e
+                    .attrs()
+                    .all(|(a, _)| matches!(a, "name" | "property" | "content" | "charset")),
+                "link" => {
+                    e.attrs()
+                        .all(|(a, _)| matches!(a, "rel" | "href" | "type" | "title" | "sizes"))
+                        && !carries_payload(e.attr("href").unwrap_or_default())
+                }
+                _ => false,
+            };
+            if banned.contains(&name) && !theme_metadata {
                 assert!(
                     !carries_payload(&element.html()),
                     "{shown}: <{name}> survived: {}",
