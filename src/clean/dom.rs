@@ -19,6 +19,33 @@ impl Doc {
         }
     }
 
+    /// Whether every node's parent lists it among its children. html5ever's
+    /// adoption agency, as scraper's tree sink carries it out, can leave a node
+    /// whose parent does not (found by fuzzing, with misnested `<a>`s); ego-tree
+    /// panics when such a node is moved. O(1) per node: sibling links only.
+    pub fn is_consistent(&self) -> bool {
+        self.html.tree.nodes().all(|node| {
+            let Some(parent) = node.parent() else {
+                return true;
+            };
+            let first_ok = match node.prev_sibling() {
+                None => parent.first_child().map(|c| c.id()) == Some(node.id()),
+                Some(prev) => {
+                    prev.parent().map(|p| p.id()) == Some(parent.id())
+                        && prev.next_sibling().map(|n| n.id()) == Some(node.id())
+                }
+            };
+            let last_ok = match node.next_sibling() {
+                None => parent.last_child().map(|c| c.id()) == Some(node.id()),
+                Some(next) => {
+                    next.parent().map(|p| p.id()) == Some(parent.id())
+                        && next.prev_sibling().map(|p| p.id()) == Some(node.id())
+                }
+            };
+            first_ok && last_ok
+        })
+    }
+
     /// The `<html>` element html5ever wraps a fragment in: the body's parent.
     pub fn root(&self) -> NodeId {
         self.html.root_element().id()

@@ -7,6 +7,7 @@ use scraper::Node;
 use super::dom::{is_block, Doc};
 use crate::model::Image;
 
+#[derive(Debug, Default)]
 pub struct Extracted {
     pub text: String,
     pub images: Vec<Image>,

@@ -174,11 +174,17 @@ pub fn clean_with_warnings(
     options: &CleanOptions,
     author: Option<&str>,
 ) -> (CleanBody, Vec<String>) {
-    let mut doc = Doc::parse(html);
     let mut ctx = Ctx {
         options,
         author,
         warnings: Vec::new(),
+    };
+    let Some(mut doc) = consistent_parse(html) else {
+        ctx.warnings.push(
+            "the body's markup is too tangled for the cleaning passes; it was only sanitised"
+                .to_string(),
+        );
+        return (sanitised_only(html, options), ctx.warnings);
     };
     run_passes(&mut doc, &mut ctx, PASSES);
     let extracted = extract::extract(&doc);
@@ -191,6 +197,34 @@ pub fn clean_with_warnings(
         reading_minutes: extracted.reading_minutes,
     };
     (body, ctx.warnings)
+}
+
+/// The body parsed into a tree the passes can edit safely. A tangled parse is
+/// settled by one round trip through the serialiser, which writes the tree as
+/// it really is; `None` when even that does not settle it.
+fn consistent_parse(html: &str) -> Option<Doc> {
+    let doc = Doc::parse(html);
+    if doc.is_consistent() {
+        return Some(doc);
+    }
+    Some(Doc::parse(&doc.serialize())).filter(Doc::is_consistent)
+}
+
+/// The fallback for a body the passes cannot edit: sanitised, text and images
+/// read from the sanitiser's well-formed output.
+fn sanitised_only(html: &str, options: &CleanOptions) -> CleanBody {
+    let html = options.sanitizer.clean(html);
+    let extracted = Some(Doc::parse(&html))
+        .filter(Doc::is_consistent)
+        .map(|doc| extract::extract(&doc))
+        .unwrap_or_default();
+    CleanBody {
+        html,
+        text: extracted.text,
+        images: extracted.images,
+        words: extracted.words,
+        reading_minutes: extracted.reading_minutes,
+    }
 }
 
 /// The allowlist sanitiser alone, as configured for bodies (no passes).
@@ -258,6 +292,35 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fuzz find: misnested `<a>`s parsed into a tree where a node's parent does
+    /// not list it, and the next pass that moved a node panicked inside ego-tree.
+    #[test]
+    fn a_tangled_parse_is_cleaned_without_panicking() {
+        let bytes = include_bytes!("../../tests/fixtures/fuzz/clean-detach-crash.html");
+        let html = String::from_utf8_lossy(bytes);
+        assert!(
+            !Doc::parse(&html).is_consistent(),
+            "the fixture no longer tangles"
+        );
+        let options = CleanOptions::from_config(&Config::default());
+        let (body, _warnings) = clean_with_warnings(&html, &options, Some("ZAKER"));
+        assert!(!body.html.is_empty());
+        assert!(!body.html.to_ascii_lowercase().contains("<script"));
+        assert!(!body.text.is_empty());
+    }
+
+    #[test]
+    fn ordinary_parses_are_consistent() {
+        for html in [
+            "",
+            "<p>a</p>",
+            "<div><p>a<b>b</p>c</b></div>",
+            "<table><p>x</table>",
+        ] {
+            assert!(Doc::parse(html).is_consistent(), "{html}");
+        }
+    }
 
     #[test]
     fn cover_images() {
