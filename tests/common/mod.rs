@@ -3,6 +3,13 @@
 
 use std::path::PathBuf;
 
+/// Tells whoever runs `cargo test` that a test skipped part of its work. Written
+/// straight to stderr: the harness captures `eprintln!` of passing tests.
+pub fn skip_note(why: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
+}
+
 /// `../shared` beside the crate, when present (CI and developer machines have it;
 /// a fresh clone may not). Tests that need it print why they skip.
 pub fn shared_dir() -> Option<PathBuf> {
@@ -10,7 +17,7 @@ pub fn shared_dir() -> Option<PathBuf> {
     if dir.join("corpus").is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipped: ../shared/corpus not found");
+        skip_note("../shared/corpus not found (tests on the real corpus did not run)");
         None
     }
 }
@@ -41,7 +48,7 @@ pub fn chromium_available() -> bool {
             std::env::var_os("GAZETTE_REQUIRE_BROWSER").is_none(),
             "GAZETTE_REQUIRE_BROWSER is set but chromium is not installed"
         );
-        eprintln!("skipped: chromium not found (apt-get install chromium)");
+        skip_note("chromium not found (apt-get install chromium)");
     }
     found
 }
