@@ -12,14 +12,24 @@ fuzz_target!(|data: &[u8]| {
     };
     let options = CleanOptions::from_config(&Config::default());
     let body = clean(html, &options, Some("ZAKER"));
-    let lower = body.html.to_ascii_lowercase();
-    assert!(!lower.contains("<script"), "script survived: {}", body.html);
-    assert!(!lower.contains("javascript:"), "javascript: survived: {}", body.html);
+    // Judged as a browser reads it: `<` inside a quoted attribute value is text, so
+    // a substring test for "<script" on the serialised output cries wolf (it did).
     let fragment = scraper::Html::parse_fragment(&body.html);
     for node in fragment.tree.nodes() {
         if let Some(element) = node.value().as_element() {
-            for (name, _) in element.attrs() {
+            assert_ne!(element.name(), "script", "script survived: {}", body.html);
+            for (name, value) in element.attrs() {
                 assert!(!name.starts_with("on"), "{name} survived: {}", body.html);
+                let url: String = value
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                assert!(
+                    !url.starts_with("javascript:") && !url.starts_with("vbscript:"),
+                    "{name}={value:?} survived: {}",
+                    body.html
+                );
             }
         }
     }

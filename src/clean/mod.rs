@@ -310,6 +310,23 @@ mod tests {
         assert!(!body.text.is_empty());
     }
 
+    /// Fuzz find: the serialised output held the characters `<script`, which a
+    /// substring check took for a script. Read as a browser reads it (parsed),
+    /// no script element or handler survives.
+    #[test]
+    fn script_like_text_in_the_output_is_not_a_script() {
+        let bytes = include_bytes!("../../tests/fixtures/fuzz/clean-script-text.html");
+        let options = CleanOptions::from_config(&Config::default());
+        let body = clean(&String::from_utf8_lossy(bytes), &options, Some("ZAKER"));
+        let fragment = scraper::Html::parse_fragment(&body.html);
+        for node in fragment.tree.nodes() {
+            if let Some(element) = node.value().as_element() {
+                assert_ne!(element.name(), "script");
+                assert!(element.attrs().all(|(name, _)| !name.starts_with("on")));
+            }
+        }
+    }
+
     #[test]
     fn ordinary_parses_are_consistent() {
         for html in [
