@@ -20,6 +20,15 @@ fuzz_target!(|data: &[u8]| {
             assert_ne!(element.name(), "script", "script survived: {}", body.html);
             for (name, value) in element.attrs() {
                 assert!(!name.starts_with("on"), "{name} survived: {}", body.html);
+                // Only attributes a browser follows as a URL matter; any other
+                // (alt, title, referrerpolicy) may hold the word as inert text.
+                const URL_ATTRIBUTES: &[&str] = &[
+                    "href", "src", "srcset", "action", "formaction", "poster", "cite",
+                    "background", "data", "xlink:href",
+                ];
+                if !URL_ATTRIBUTES.contains(&name) {
+                    continue;
+                }
                 let url: String = value
                     .chars()
                     .filter(|c| !c.is_whitespace() && !c.is_control())
