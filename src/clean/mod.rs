@@ -189,14 +189,7 @@ pub fn clean_with_warnings(
     run_passes(&mut doc, &mut ctx, PASSES);
     let extracted = extract::extract(&doc);
     let html = options.sanitizer.clean(&doc.serialize());
-    let body = CleanBody {
-        html,
-        text: extracted.text,
-        images: extracted.images,
-        words: extracted.words,
-        reading_minutes: extracted.reading_minutes,
-    };
-    (body, ctx.warnings)
+    (body_of(html, extracted), ctx.warnings)
 }
 
 /// The body parsed into a tree the passes can edit safely. A tangled parse is
@@ -218,6 +211,10 @@ fn sanitised_only(html: &str, options: &CleanOptions) -> CleanBody {
         .filter(Doc::is_consistent)
         .map(|doc| extract::extract(&doc))
         .unwrap_or_default();
+    body_of(html, extracted)
+}
+
+fn body_of(html: String, extracted: extract::Extracted) -> CleanBody {
     CleanBody {
         html,
         text: extracted.text,
