@@ -68,3 +68,37 @@ fn a_site_static_file_replaces_the_theme_file_at_the_same_path() {
         "theme files not overridden are still copied"
     );
 }
+
+/// Cards and rows are rendered once per post from `card.html` and `row.html`
+/// and reused by every list; a site's own versions must reach every list.
+#[test]
+fn a_site_card_and_row_reach_every_list_page() {
+    let dir = site();
+    write(
+        dir.path(),
+        "templates/card.html",
+        "<article class=\"my-card\">{{ post.title }} @ {{ path }}{{ post.url }}</article>",
+    );
+    write(
+        dir.path(),
+        "templates/row.html",
+        "<li class=\"my-row\">{{ post.title }}</li>",
+    );
+    build(&BuildOptions::for_root(dir.path())).unwrap();
+    let card = "<article class=\"my-card\">Alpha @ /2021/05/01/a/</article>";
+    for page in ["index.html", "tags/x/index.html"] {
+        let html = read(dir.path(), page);
+        assert!(html.contains(card), "{page}: {html}");
+    }
+    let row = "<li class=\"my-row\">Alpha</li>";
+    for page in [
+        "archives/index.html",
+        "archives/2021/index.html",
+        "archives/2021/05/index.html",
+        "archives/2021/05/01/index.html",
+    ] {
+        let html = read(dir.path(), page);
+        assert!(html.contains(row), "{page}: {html}");
+        assert!(!html.contains("my-card"), "{page} lists rows, not cards");
+    }
+}

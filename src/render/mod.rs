@@ -3,6 +3,7 @@
 //! Post content is data inserted with `| safe`, never itself a template.
 
 mod extras;
+mod fragments;
 mod meta;
 mod views;
 
@@ -17,6 +18,7 @@ use crate::paths::dir_url;
 use crate::plan::{self, ListOf, PageJob, TaxonomyKind};
 use crate::theme::Theme;
 
+use fragments::{Entry, Fragments};
 use views::{ArticleView, PageView};
 pub use views::{Pagination, SiteView};
 
@@ -95,6 +97,8 @@ pub struct Renderer<'a> {
     pub index: &'a Index,
     pub posts: &'a [Post],
     pub site: SiteView,
+    /// Each post's card and archive row, rendered once and shared by list pages.
+    fragments: Fragments,
 }
 
 /// A page ready to render: its output path, its template and what the template sees.
@@ -120,11 +124,12 @@ impl<'a> Renderer<'a> {
             index,
             posts,
             site: SiteView::new(config, index),
+            fragments: Fragments::new(index.posts.len()),
         }
     }
 
     pub fn render(&self, job: &PageJob) -> Result<Rendered, TemplateError> {
-        let page = self.prepare(job);
+        let page = self.prepare(job)?;
         let bytes = self.render_prepared(&page)?;
         Ok(Rendered {
             path: page.path,
@@ -133,11 +138,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// Everything one page's bytes depend on, short of the templates themselves.
-    pub fn prepare(&self, job: &PageJob) -> PreparedPage {
+    /// Fails only when a post's card or row does not render.
+    pub fn prepare(&self, job: &PageJob) -> Result<PreparedPage, TemplateError> {
         let dir = plan::job_dir(job, self.index);
         let (template, context) = match job {
             PageJob::Article(i) => ("post.html", self.article(*i, &dir)),
-            PageJob::List { of, page, pages } => self.list(of, *page, *pages, &dir),
+            PageJob::List { of, page, pages } => self.list(of, *page, *pages, &dir)?,
             PageJob::TaxonomyIndex(kind) => ("taxonomy.html", self.taxonomy_index(*kind, &dir)),
             PageJob::Search => (
                 "search.html",
@@ -146,11 +152,27 @@ impl<'a> Renderer<'a> {
             PageJob::NotFound => ("404.html", self.base_context(self.not_found_view())),
         };
         let path = plan::job_path(job, self.index);
-        PreparedPage {
+        Ok(PreparedPage {
             path,
             template,
             context,
-        }
+        })
+    }
+
+    /// Post `i`'s card or row: its own small template, seeing `post` (as on
+    /// list pages) and `path` (`site.path`, the prefix of every link).
+    fn entry(&self, entry: Entry, i: usize) -> Result<&str, TemplateError> {
+        self.fragments.get(entry, i, || {
+            let mut context = Context::new();
+            context.insert("post", &self.index.posts[i]);
+            context.insert("path", &self.site.path);
+            self.tera
+                .render(entry.template(), &context)
+                .map_err(|e| TemplateError {
+                    template: entry.template().to_string(),
+                    message: error_chain(&e),
+                })
+        })
     }
 
     pub fn render_prepared(&self, page: &PreparedPage) -> Result<Vec<u8>, TemplateError> {
@@ -229,11 +251,15 @@ impl<'a> Renderer<'a> {
         context
     }
 
-    fn list(&self, of: &ListOf, page: usize, pages: usize, dir: &str) -> (&'static str, Context) {
+    fn list(
+        &self,
+        of: &ListOf,
+        page: usize,
+        pages: usize,
+        dir: &str,
+    ) -> Result<(&'static str, Context), TemplateError> {
         let index = self.index;
         let list_dir = plan::list_dir(of, index);
-        let ids = self.list_ids(of, page);
-        let posts: Vec<_> = ids.iter().map(|&i| &index.posts[i]).collect();
         let kind = match of {
             ListOf::Home => "home",
             ListOf::AllArchives => "archives",
@@ -266,16 +292,25 @@ impl<'a> Renderer<'a> {
                 context.insert("children", &views::term_children(*kind, index, term));
             }
         }
+        let entry = match of {
+            ListOf::AllArchives | ListOf::Bucket(_) => Entry::Row,
+            _ => Entry::Card,
+        };
+        let items = self
+            .list_ids(of, page)
+            .into_iter()
+            .map(|i| self.entry(entry, i))
+            .collect::<Result<Vec<&str>, _>>()?;
         context.insert("site", &self.site);
         context.insert("page", &view);
-        context.insert("posts", &posts);
+        context.insert("items", &items);
         context.insert("pagination", &Pagination::new(&list_dir, page, pages));
         let template = if kind == "home" {
             "index.html"
         } else {
             "list.html"
         };
-        (template, context)
+        Ok((template, context))
     }
 
     fn taxonomy_index(&self, kind: TaxonomyKind, dir: &str) -> Context {
