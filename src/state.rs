@@ -4,7 +4,7 @@
 //! header naming its kind and the gazette version that wrote it; anything else
 //! (another version, a truncated or corrupt file) is discarded, never trusted.
 
-use std::io::{self, Read as _};
+use std::io::{self, Read as _, Write};
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -55,7 +55,9 @@ pub fn path(root: &Path, kind: &str) -> PathBuf {
     state_dir(root).join(format!("{kind}.bin"))
 }
 
-/// Writes `value` as `<root>/.gazette/<kind>.bin`, atomically.
+/// Writes `value` as `<root>/.gazette/<kind>.bin`, atomically. The value is
+/// streamed to the file: the post cache of a big archive is as large as all its
+/// cleaned bodies, and a copy of it in memory would double the build's peak.
 pub fn save<T: Serialize>(root: &Path, kind: &str, value: &T) -> io::Result<()> {
     let header = Header {
         magic: *MAGIC,
@@ -63,16 +65,46 @@ pub fn save<T: Serialize>(root: &Path, kind: &str, value: &T) -> io::Result<()> 
         kind: kind.to_string(),
         version: VERSION.to_string(),
     };
-    let mut bytes = bincode::serialize(&header).map_err(io::Error::other)?;
-    bincode::serialize_into(&mut bytes, value).map_err(io::Error::other)?;
-    let checksum = blake3::hash(&bytes);
-    bytes.extend_from_slice(checksum.as_bytes());
     let dir = state_dir(root);
     std::fs::create_dir_all(&dir)?;
     let final_path = path(root, kind);
     let temporary = dir.join(format!(".{kind}.tmp-{}", std::process::id()));
-    std::fs::write(&temporary, &bytes)?;
+    let file = std::fs::File::create(&temporary)?;
+    // Buffered before hashing: bincode writes in tiny pieces, blake3 is fast on big ones.
+    let mut out = io::BufWriter::with_capacity(1 << 20, Hashing::new(file));
+    bincode::serialize_into(&mut out, &header).map_err(io::Error::other)?;
+    bincode::serialize_into(&mut out, value).map_err(io::Error::other)?;
+    let Hashing { mut file, hasher } = out.into_inner().map_err(|e| e.into_error())?;
+    file.write_all(hasher.finalize().as_bytes())?;
+    drop(file);
     std::fs::rename(&temporary, &final_path)
+}
+
+/// A writer that hashes everything written through it.
+struct Hashing<W> {
+    file: W,
+    hasher: blake3::Hasher,
+}
+
+impl<W> Hashing<W> {
+    fn new(file: W) -> Self {
+        Hashing {
+            file,
+            hasher: blake3::Hasher::new(),
+        }
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.file.write(buf)?;
+        self.hasher.update(&buf[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// Reads `<root>/.gazette/<kind>.bin` written by [`save`] with this version.
