@@ -135,26 +135,33 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
         false => PageManifest::default(),
     };
     let keys = cache::pages::Keys::new(&config, &theme, &site.published, &renderer);
-    let pages = report.timed("render+write", || {
-        cache::pages::render_and_write(
-            &renderer,
-            &site.jobs,
-            &staging,
-            &old_pages,
-            &keys,
-            || Ok(stop()?),
-            options.progress,
+    let with_search = theme.templates.contains_key("search.html");
+    // Feeds and search need none of the pages: they are made while pages render,
+    // so their serial parts (merging the index, the sitemap) fill idle cores.
+    let (pages, extras) = report.timed("render+write, feeds+search", || {
+        rayon::join(
+            || {
+                cache::pages::render_and_write(
+                    &renderer,
+                    &site.jobs,
+                    &staging,
+                    &old_pages,
+                    &keys,
+                    || Ok(stop()?),
+                    options.progress,
+                )
+            },
+            || {
+                cache::pages::write_extras(&old_pages, &keys.site, &staging, || {
+                    render::extras(&config, &site.index, &site.posts, &site.jobs, with_search)
+                })
+            },
         )
-    })?;
+    });
+    let (pages, extras) = (pages?, extras?);
     report.pages_rendered = pages.rendered;
     report.pages_examined = pages.examined;
     stop()?;
-    let with_search = theme.templates.contains_key("search.html");
-    let extras = report.timed("feeds+search", || {
-        cache::pages::write_extras(&old_pages, &keys.site, &staging, || {
-            render::extras(&config, &site.index, &site.posts, &site.jobs, with_search)
-        })
-    })?;
     drop(old_pages);
     report.pages = site.jobs.len() + extras.len();
     report.timed("static", || copy_statics(&theme, &staging))?;
