@@ -42,6 +42,16 @@ measure() {
   rm -f "$timing"
 }
 
+# Outputs of earlier runs are moved aside, not deleted, until the script ends.
+# On ext4 without a journal (this machine's disk), creating files within minutes of
+# deleting many others is several times slower: the allocator skips inodes freed
+# "recently" (fs/ext4/ialloc.c, recently_deleted), probing each one. Deleting one
+# run's 45k-220k files just before the next run would time that, not the tools.
+TRASH="$WORK/trash"
+mkdir -p "$TRASH"
+set_aside() { for d in "$@"; do [ ! -e "$d" ] || mv "$d" "$(mktemp -d "$TRASH/run.XXXXXX")/"; done; }
+trap 'rm -rf "$TRASH"' EXIT
+
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "NaN"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
 table=$(mktemp)
@@ -58,7 +68,7 @@ for N in "${SIZES[@]}"; do
   if command -v hugo >/dev/null && [ "$N" -le "$HUGO_MAX" ]; then
     run_hugo=1
     hugo_dir="$WORK/hugo-$N"
-    rm -rf "$hugo_dir"; mkdir -p "$hugo_dir/content"; cp -r "$SHARED/bench/peers/hugo/." "$hugo_dir/"
+    set_aside "$hugo_dir"; mkdir -p "$hugo_dir/content"; cp -r "$SHARED/bench/peers/hugo/." "$hugo_dir/"
     cp -r "$corpus" "$hugo_dir/content/posts"
   fi
   site="$WORK/site-$N"; mkdir -p "$site"
@@ -66,12 +76,12 @@ for N in "${SIZES[@]}"; do
   declare -A times=() mems=()
   pages_reported=0
   for _ in $(seq "$RUNS"); do
-    rm -rf "$site/public" "$site/.public.staging" "$site/.gazette"
+    set_aside "$site/public" "$site/.public.staging" "$site/.gazette"
     read -r t m < <(measure "$site" "$GAZETTE" build --root "$site" --content "$corpus" $NO_CACHE)
     times[gazette]+="$t "; mems[gazette]+="$m "
     pages_reported=$(grep -oE '[0-9]+ pages' "$WORK/last.err" | tail -n1 | grep -oE '[0-9]+' || echo 0)
     if [ "$run_hugo" = 1 ]; then
-      rm -rf "$hugo_dir/public"
+      set_aside "$hugo_dir/public"
       read -r t m < <(measure "$hugo_dir" hugo --quiet)
       times[hugo]+="$t "; mems[hugo]+="$m "
     fi
