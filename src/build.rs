@@ -68,7 +68,8 @@ pub struct BuildReport {
     pub held_back: usize,
     pub pages: usize,
     pub problems: Vec<Problem>,
-    pub timings: Vec<(&'static str, Duration)>,
+    /// Each stage's wall time and the process's peak memory when it ended.
+    pub timings: Vec<StageTiming>,
     /// When the earliest held-back future post becomes due (drafts never are).
     pub next_due: Option<jiff::Timestamp>,
     /// Published posts added, changed and removed since the last completed build.
@@ -95,9 +96,30 @@ impl BuildReport {
     pub fn timed<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = work();
-        self.timings.push((stage, start.elapsed()));
+        self.timings.push(StageTiming {
+            stage,
+            time: start.elapsed(),
+            peak_rss: peak_rss(),
+        });
         out
     }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct StageTiming {
+    pub stage: &'static str,
+    pub time: Duration,
+    /// Peak resident memory so far, in bytes, where the OS tells (Linux).
+    pub peak_rss: Option<u64>,
+}
+
+/// `VmHWM` of `/proc/self/status`: which stage raises the peak is what matters
+/// for big archives, and only the kernel knows it without instrumenting allocations.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 pub fn load_config(options: &BuildOptions) -> anyhow::Result<Config> {

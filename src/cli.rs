@@ -167,8 +167,16 @@ pub fn print_problems(problems: &[Problem]) {
 pub fn print_report(report: &BuildReport, verbose: u8, quiet: bool, elapsed: std::time::Duration) {
     print_problems(&report.problems);
     if verbose > 0 {
-        for (stage, time) in &report.timings {
-            eprintln!("  {stage:<14} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+        for timing in &report.timings {
+            let peak = timing
+                .peak_rss
+                .map(|bytes| format!("   peak {:>6} MB", bytes / (1 << 20)))
+                .unwrap_or_default();
+            eprintln!(
+                "  {:<28} {:>8.1} ms{peak}",
+                timing.stage,
+                timing.time.as_secs_f64() * 1000.0
+            );
         }
     }
     if !quiet {
