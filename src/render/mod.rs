@@ -274,7 +274,12 @@ impl<'a> Renderer<'a> {
         view.count = plan::list_len(of, index);
         let mut context = Context::new();
         match of {
-            ListOf::Home => view.feed = Some("/atom.xml".into()),
+            ListOf::Home => {
+                view.feed = Some("/atom.xml".into());
+                if page == 1 {
+                    context.insert("sections", &views::sections(index));
+                }
+            }
             ListOf::AllArchives if page == 1 => context.insert("timeline", &views::timeline(index)),
             ListOf::AllArchives => {}
             ListOf::Bucket(b) => {

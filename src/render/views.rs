@@ -26,8 +26,6 @@ pub struct SiteView {
     pub language: String,
     pub timezone: String,
     pub post_count: usize,
-    /// Top-level categories, for navigation.
-    pub sections: Vec<TermView>,
     pub generator: &'static str,
     /// `[images] referrer_policy`, for `<meta name="referrer">`; empty for none.
     pub referrer_policy: String,
@@ -38,14 +36,6 @@ impl SiteView {
         let path = url::Url::parse(&config.base_url)
             .map(|u| u.path().trim_end_matches('/').to_string())
             .unwrap_or_default();
-        let mut sections: Vec<TermView> = index
-            .categories
-            .terms
-            .iter()
-            .filter(|t| t.depth() == 1)
-            .map(TermView::from)
-            .collect();
-        sections.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
         SiteView {
             title: config.title.clone(),
             description: config.description.clone(),
@@ -55,7 +45,6 @@ impl SiteView {
             language: config.language.clone(),
             timezone: config.timezone_name.clone(),
             post_count: index.posts.len(),
-            sections,
             generator: concat!("gazette ", env!("CARGO_PKG_VERSION")),
             referrer_policy: config.images.referrer_policy.clone(),
         }
@@ -125,6 +114,20 @@ impl From<&Term> for TermView {
             children: Vec::new(),
         }
     }
+}
+
+/// Top-level categories, biggest first: the home page's section links. Not part
+/// of [`SiteView`], which every page's context copies.
+pub fn sections(index: &Index) -> Vec<TermView> {
+    let mut sections: Vec<TermView> = index
+        .categories
+        .terms
+        .iter()
+        .filter(|t| t.depth() == 1)
+        .map(TermView::from)
+        .collect();
+    sections.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    sections
 }
 
 /// Every term, flat, each weighted against the biggest.
