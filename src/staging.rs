@@ -36,6 +36,9 @@ pub struct Staging {
     kept: Mutex<Vec<String>>,
     /// Output-relative paths of files written into staging.
     fresh: Mutex<Vec<String>>,
+    /// Staging held nothing when the build began (a first build, or one after
+    /// the output was deleted): nothing in it can be left over to remove.
+    began_empty: bool,
 }
 
 /// What a build staged.
@@ -88,12 +91,17 @@ impl Staging {
             std::fs::remove_file(&dir).map_err(io_at(&dir))?;
         }
         std::fs::create_dir_all(&dir).map_err(io_at(&dir))?;
+        let began_empty = std::fs::read_dir(&dir)
+            .map_err(io_at(&dir))?
+            .next()
+            .is_none();
         Ok(Staging {
             output: output.to_path_buf(),
             dir,
             written: AtomicUsize::new(0),
             kept: Mutex::new(Vec::new()),
             fresh: Mutex::new(Vec::new()),
+            began_empty,
         })
     }
 
@@ -192,8 +200,12 @@ impl Staging {
                 .or_else(|_| std::fs::copy(&live, &staged).map(|_| ()))
                 .map_err(io_at(&staged))
         })?;
-        let wanted: HashSet<&str> = kept.iter().chain(&fresh).map(String::as_str).collect();
-        remove_unwanted(&self.dir, &wanted).map_err(io_at(&self.dir))?;
+        // Walking every staged file to find leftovers costs a stat per file and
+        // an rmdir per directory; a staging that began empty has none.
+        if !self.began_empty {
+            let wanted: HashSet<&str> = kept.iter().chain(&fresh).map(String::as_str).collect();
+            remove_unwanted(&self.dir, &wanted).map_err(io_at(&self.dir))?;
+        }
         if self.output.exists() {
             exchange(&self.dir, &self.output).map_err(io_at(&self.output))
         } else {
