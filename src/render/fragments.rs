@@ -31,8 +31,8 @@ impl Entry {
 
 /// One slot per post and entry kind, filled at most once.
 pub struct Fragments {
-    cards: Vec<OnceLock<Result<String, TemplateError>>>,
-    rows: Vec<OnceLock<Result<String, TemplateError>>>,
+    cards: Vec<OnceLock<Result<Box<str>, TemplateError>>>,
+    rows: Vec<OnceLock<Result<Box<str>, TemplateError>>>,
 }
 
 impl Fragments {
@@ -56,7 +56,9 @@ impl Fragments {
             Entry::Card => &self.cards,
             Entry::Row => &self.rows,
         };
-        match slots[post].get_or_init(render) {
+        // Boxed: a rendered string's spare capacity, kept for every post of a
+        // 100k archive until the build ends, would add tens of megabytes.
+        match slots[post].get_or_init(|| render().map(String::into_boxed_str)) {
             Ok(html) => Ok(html),
             Err(e) => Err(e.clone()),
         }
