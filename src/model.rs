@@ -86,6 +86,7 @@ pub struct Post {
     pub slug: String,
     pub body: CleanBody,
     /// Text before `<!-- more -->`, or a CJK-aware cut of the body text.
+    /// `index::build` moves it into the post's `PostRef`; read it there.
     pub summary: String,
     /// Unproxied header image; `None` for placeholders.
     pub cover: Option<String>,
