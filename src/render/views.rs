@@ -262,9 +262,26 @@ pub struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    /// More than one page from the current one (and neither end): themes may
+    /// hide it on narrow screens.
+    pub far: bool,
+}
+
+/// An ellipsis between the first or last page link and the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Gap {
+    /// No page is skipped here.
+    None,
+    /// Pages are skipped at every width.
+    Wide,
+    /// Only the `far` page beside it is skipped, on narrow screens.
+    Narrow,
 }
 
 /// Pagination that stays usable at thousands of pages: first, last and a window.
+/// The layout decisions are made here, once, rather than in template expressions
+/// evaluated on every list page.
 #[derive(Debug, Serialize)]
 pub struct Pagination {
     pub current: usize,
@@ -274,6 +291,11 @@ pub struct Pagination {
     pub prev: Option<String>,
     pub next: Option<String>,
     pub window: Vec<PageLink>,
+    /// Whether the first and last pages need links of their own (outside the window).
+    pub show_first: bool,
+    pub show_last: bool,
+    pub gap_before: Gap,
+    pub gap_after: Gap,
 }
 
 pub const PAGE_WINDOW: usize = 2;
@@ -283,6 +305,12 @@ impl Pagination {
         let url = |n: usize| dir_url(&page_dir(list_dir, n));
         let lo = current.saturating_sub(PAGE_WINDOW).max(1);
         let hi = (current + PAGE_WINDOW).min(total);
+        let gap = |skipped_more_than_one: bool, narrow: bool| match (skipped_more_than_one, narrow)
+        {
+            (true, _) => Gap::Wide,
+            (false, true) => Gap::Narrow,
+            (false, false) => Gap::None,
+        };
         Pagination {
             current,
             total,
@@ -295,8 +323,13 @@ impl Pagination {
                     number: n,
                     url: url(n),
                     current: n == current,
+                    far: (n + 1 < current || n > current + 1) && n != 1 && n != total,
                 })
                 .collect(),
+            show_first: lo > 1,
+            show_last: hi < total,
+            gap_before: gap(lo > 2, current == 4),
+            gap_after: gap(hi + 1 < total, current + 3 == total),
         }
     }
 }
@@ -374,6 +407,107 @@ mod tests {
         ];
         for (html, cover, shown) in cases {
             assert_eq!(body_shows(html, cover), shown, "{html} / {cover}");
+        }
+    }
+
+    #[test]
+    fn pagination_shows_ends_gaps_and_far_pages() {
+        // (current, total) → window, far pages, show_first, gap_before, gap_after, show_last
+        let cases = [
+            (1, 1, vec![1], vec![], false, Gap::None, Gap::None, false),
+            (
+                1,
+                9,
+                vec![1, 2, 3],
+                vec![3],
+                false,
+                Gap::None,
+                Gap::Wide,
+                true,
+            ),
+            (
+                3,
+                9,
+                vec![1, 2, 3, 4, 5],
+                vec![5],
+                false,
+                Gap::None,
+                Gap::Wide,
+                true,
+            ),
+            (
+                4,
+                9,
+                vec![2, 3, 4, 5, 6],
+                vec![2, 6],
+                true,
+                Gap::Narrow,
+                Gap::Wide,
+                true,
+            ),
+            (
+                5,
+                9,
+                vec![3, 4, 5, 6, 7],
+                vec![3, 7],
+                true,
+                Gap::Wide,
+                Gap::Wide,
+                true,
+            ),
+            (
+                6,
+                9,
+                vec![4, 5, 6, 7, 8],
+                vec![4, 8],
+                true,
+                Gap::Wide,
+                Gap::Narrow,
+                true,
+            ),
+            (
+                9,
+                9,
+                vec![7, 8, 9],
+                vec![7],
+                true,
+                Gap::Wide,
+                Gap::None,
+                false,
+            ),
+            (
+                2,
+                3,
+                vec![1, 2, 3],
+                vec![],
+                false,
+                Gap::None,
+                Gap::None,
+                false,
+            ),
+        ];
+        for (current, total, window, far, first, before, after, last) in cases {
+            let p = Pagination::new("", current, total);
+            let numbers: Vec<usize> = p.window.iter().map(|l| l.number).collect();
+            let far_pages: Vec<usize> = p
+                .window
+                .iter()
+                .filter(|l| l.far)
+                .map(|l| l.number)
+                .collect();
+            let got = (
+                numbers,
+                far_pages,
+                p.show_first,
+                p.gap_before,
+                p.gap_after,
+                p.show_last,
+            );
+            assert_eq!(
+                got,
+                (window, far, first, before, after, last),
+                "page {current} of {total}"
+            );
         }
     }
 
