@@ -214,7 +214,6 @@ pub struct ArticleView<'a> {
     #[serde(flatten)]
     pub summary: &'a PostRef,
     pub content: &'a str,
-    pub text_length: usize,
     pub images: &'a [Image],
     pub cover: Option<&'a str>,
     /// Whether to show `cover` above the body: not when the body already shows it
@@ -232,7 +231,6 @@ impl<'a> ArticleView<'a> {
         ArticleView {
             summary,
             content: &post.body.html,
-            text_length: post.body.text.chars().count(),
             images: &post.body.images,
             cover: post.cover.as_deref(),
             show_cover: post
