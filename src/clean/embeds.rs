@@ -7,7 +7,7 @@
 use percent_encoding::percent_decode_str;
 
 use super::dom::Doc;
-use super::urls;
+use super::urls::{self, UrlRules};
 use super::Ctx;
 
 /// Pass: iframes on the allowlist get an https address, a sandbox and lazy
@@ -62,13 +62,14 @@ fn replace_with_link(doc: &mut Doc, id: ego_tree::NodeId, src: &str) {
 
 /// ZAKER's `div.zk_upvideo` becomes `<video>` in place: `data-zkinfo` is
 /// percent-encoded JSON with `videoUrl`, `imgUrl`, `width`, `height`. Without a
-/// web address for the video the block goes and `false` is returned.
-pub fn zaker_video(doc: &mut Doc, id: ego_tree::NodeId) -> bool {
+/// web address for the video the block goes and `false` is returned. Both
+/// addresses lose any proxy prefix: this runs after the `unproxy_links` pass.
+pub fn zaker_video(doc: &mut Doc, id: ego_tree::NodeId, rules: &UrlRules) -> bool {
     let info = doc.attr(id, "data-zkinfo").unwrap_or("");
     let decoded = percent_decode_str(info).decode_utf8_lossy();
     let json: serde_json::Value = serde_json::from_str(&decoded).unwrap_or_default();
     let field = |k: &str| json.get(k).and_then(|v| v.as_str()).unwrap_or("").trim();
-    let video = urls::absolute(field("videoUrl"));
+    let video = rules.unproxy(&urls::absolute(field("videoUrl")));
     if !matches!(urls::scheme(&video).as_deref(), Some("http" | "https")) {
         doc.detach(id);
         return false;
@@ -77,7 +78,7 @@ pub fn zaker_video(doc: &mut Doc, id: ego_tree::NodeId) -> bool {
         ("src".to_string(), video),
         ("controls".to_string(), String::new()),
     ];
-    let poster = urls::absolute(field("imgUrl"));
+    let poster = rules.unproxy(&urls::absolute(field("imgUrl")));
     if urls::usable_image(&poster) && !urls::is_data_image(&poster) {
         attrs.push(("poster".into(), poster));
     }
@@ -125,9 +126,9 @@ mod tests {
         }
     }
 
-    fn run_zaker_video(doc: &mut Doc, _ctx: &mut Ctx) {
+    fn run_zaker_video(doc: &mut Doc, ctx: &mut Ctx) {
         for id in doc.elements_named("div") {
-            zaker_video(doc, id);
+            zaker_video(doc, id, &ctx.options.urls);
         }
     }
 
@@ -143,5 +144,11 @@ mod tests {
         );
         let broken = r#"<div class="zk_upvideo" data-zkinfo="%7Bnot json"></div>"#;
         assert_eq!(testing::run(embeds, broken, &options), "");
+        // Regression (found by clean_hostile's proptest): a proxied videoUrl was kept.
+        let proxied = r#"<div class="zk_upvideo" data-zkinfo="%7B%22videoUrl%22%3A%22https://cors.zfour.workers.dev/?http://zkres1.myzaker.com/a.mp4%22%2C%22imgUrl%22%3A%22https://cors.zfour.workers.dev/?http://zkres1.myzaker.com/p.jpg%22%7D"></div>"#;
+        assert_eq!(
+            testing::run(embeds, proxied, &options),
+            r#"<video controls="" poster="http://zkres1.myzaker.com/p.jpg" src="http://zkres1.myzaker.com/a.mp4"></video>"#
+        );
     }
 }

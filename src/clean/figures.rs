@@ -5,15 +5,16 @@
 use ego_tree::NodeId;
 
 use super::dom::{is_block, Doc};
+use super::urls::UrlRules;
 use super::Ctx;
 
 /// Pass: ZAKER `div.img_box > div.content_img_div > img` becomes
 /// `<figure><img><figcaption>…</figcaption></figure>`. The caption is the
 /// following `zk_decsimg` block, or the short text run right after the box.
-pub fn zaker_figures(doc: &mut Doc, _ctx: &mut Ctx) {
+pub fn zaker_figures(doc: &mut Doc, ctx: &mut Ctx) {
     for id in doc.elements_named("div") {
         if doc.has_class(id, "zk_upvideo") && doc.attached(id) {
-            video_figure(doc, id);
+            video_figure(doc, id, &ctx.options.urls);
             continue;
         }
         if !doc.has_class(id, "img_box") || !doc.attached(id) {
@@ -42,12 +43,12 @@ pub fn zaker_figures(doc: &mut Doc, _ctx: &mut Ctx) {
 
 /// ZAKER's video block (inside a `zaker_div`) becomes `<figure><video>` with the
 /// caption block that follows, and the leftover wrappers go.
-fn video_figure(doc: &mut Doc, id: NodeId) {
+fn video_figure(doc: &mut Doc, id: NodeId, rules: &UrlRules) {
     let wrapper = doc
         .parent(id)
         .filter(|&p| doc.has_class(p, "zaker_div"))
         .unwrap_or(id);
-    if !super::embeds::zaker_video(doc, id) {
+    if !super::embeds::zaker_video(doc, id, rules) {
         return;
     }
     let figure = doc.create("figure", Vec::new());
