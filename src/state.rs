@@ -55,7 +55,9 @@ pub fn path(root: &Path, kind: &str) -> PathBuf {
     state_dir(root).join(format!("{kind}.bin"))
 }
 
-/// Writes `value` as `<root>/.gazette/<kind>.bin`, atomically.
+/// Writes `value` as `<root>/.gazette/<kind>.bin`, atomically. The value is
+/// streamed to the file through the checksum, never held whole in memory: the
+/// post cache of a big archive is hundreds of megabytes.
 pub fn save<T: Serialize>(root: &Path, kind: &str, value: &T) -> io::Result<()> {
     let header = Header {
         magic: *MAGIC,
@@ -63,16 +65,55 @@ pub fn save<T: Serialize>(root: &Path, kind: &str, value: &T) -> io::Result<()> 
         kind: kind.to_string(),
         version: VERSION.to_string(),
     };
-    let mut bytes = bincode::serialize(&header).map_err(io::Error::other)?;
-    bincode::serialize_into(&mut bytes, value).map_err(io::Error::other)?;
-    let checksum = blake3::hash(&bytes);
-    bytes.extend_from_slice(checksum.as_bytes());
     let dir = state_dir(root);
     std::fs::create_dir_all(&dir)?;
     let final_path = path(root, kind);
     let temporary = dir.join(format!(".{kind}.tmp-{}", std::process::id()));
-    std::fs::write(&temporary, &bytes)?;
+    let written = (|| {
+        let file = std::fs::File::create(&temporary)?;
+        // bincode writes field by field; the buffer hands the hasher and the
+        // file whole blocks.
+        let mut out = io::BufWriter::with_capacity(
+            256 * 1024,
+            Hashing {
+                file,
+                hasher: blake3::Hasher::new(),
+            },
+        );
+        bincode::serialize_into(&mut out, &header).map_err(io::Error::other)?;
+        bincode::serialize_into(&mut out, value).map_err(io::Error::other)?;
+        let Hashing { mut file, hasher } = out.into_inner().map_err(|e| e.into_error())?;
+        io::Write::write_all(&mut file, hasher.finalize().as_bytes())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(e);
+    }
     std::fs::rename(&temporary, &final_path)
+}
+
+/// A file that hashes everything written to it.
+struct Hashing {
+    file: std::fs::File,
+    hasher: blake3::Hasher,
+}
+
+impl io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(bytes)?;
+        self.hasher.update(&bytes[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Removes `<root>/.gazette/<kind>.bin` if it is there (a state file this
+/// version no longer writes).
+pub fn remove(root: &Path, kind: &str) {
+    let _ = std::fs::remove_file(path(root, kind));
 }
 
 /// Reads `<root>/.gazette/<kind>.bin` written by [`save`] with this version.

@@ -202,23 +202,63 @@ fn corrupt(path: &Path) {
     std::fs::write(path, bytes).unwrap();
 }
 
+/// Every state file of the site: the post cache's shards, the page manifest...
+fn state_files(site: &Site) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(site.root().join(".gazette"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "bin"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn post_shards(site: &Site) -> Vec<PathBuf> {
+    let shards: Vec<PathBuf> = state_files(site)
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("posts-")
+        })
+        .collect();
+    assert!(shards.len() > 10, "{shards:?}");
+    shards
+}
+
 #[test]
 fn a_corrupt_cache_is_discarded_with_a_warning() {
     let site = built_site();
-    for kind in ["posts", "pages"] {
-        corrupt(&site.root().join(format!(".gazette/{kind}.bin")));
+    for path in state_files(&site) {
+        corrupt(&path);
     }
     let stderr = site.build_ok(&[]);
-    assert!(stderr.contains("posts.bin: corrupt"), "{stderr}");
+    assert!(stderr.contains("posts-00.bin: corrupt"), "{stderr}");
     assert!(stderr.contains("pages.bin: corrupt"), "{stderr}");
     assert_eq!(
         rebuild(&site).posts_parsed,
         0,
         "the cache was not rewritten"
     );
-    std::fs::write(site.root().join(".gazette/posts.bin"), b"").unwrap();
+    for shard in post_shards(&site) {
+        std::fs::write(shard, b"").unwrap();
+    }
     let stderr = site.build_ok(&[]);
-    assert!(stderr.contains("posts.bin: truncated"), "{stderr}");
+    assert!(stderr.contains("posts-00.bin: truncated"), "{stderr}");
+    assert_same_as_fresh(&site);
+    // One damaged shard costs only its own posts.
+    let biggest = post_shards(&site)
+        .into_iter()
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap();
+    corrupt(&biggest);
+    let report = rebuild(&site);
+    assert!(
+        report.posts_parsed > 0 && report.posts_parsed < POSTS / 4,
+        "{} parsed",
+        report.posts_parsed
+    );
     assert_same_as_fresh(&site);
 }
 
@@ -240,8 +280,8 @@ fn pretend_written_by(path: &Path, version: &str) {
 fn a_cache_from_another_version_is_discarded() {
     let site = built_site();
     let other = "9".repeat(env!("CARGO_PKG_VERSION").len());
-    for kind in ["posts", "pages"] {
-        pretend_written_by(&site.root().join(format!(".gazette/{kind}.bin")), &other);
+    for path in state_files(&site) {
+        pretend_written_by(&path, &other);
     }
     let stderr = site.build_ok(&[]);
     assert!(

@@ -27,21 +27,20 @@ pub fn analyse(
         options
             .cache
             .then(|| posts::load_for(&options.root, config))
-            .flatten()
     });
     let read = report.timed("load+clean", || {
         posts::read(&options.content, &options.root, config, old)
     });
     report.posts_parsed = read.parsed;
-    report.problems.extend(read.problems);
-    let mut cache = read.cache;
     if read.changed {
         report.timed("save cache", || {
-            if let Err(e) = posts::save(&options.root, &cache) {
+            if let Err(e) = posts::save(&options.root, &read) {
                 tracing::warn!("cannot save the post cache: {e}");
             }
         });
     }
+    report.problems.extend(read.problems);
+    let mut cache = read.cache;
 
     let now = jiff::Zoned::now().with_time_zone(config.timezone.clone());
     let selection = Selection {
