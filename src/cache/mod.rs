@@ -4,6 +4,7 @@
 //! the current output instead of rendered ([`pages`]). Both are checked against
 //! the gazette version and discarded, never trusted, when damaged or foreign.
 
+pub mod extras;
 pub mod pages;
 pub mod posts;
 

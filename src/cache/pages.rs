@@ -33,9 +33,8 @@ pub struct PageManifest {
     pub site_key: [u8; 32],
     /// Output-relative path → entry, for every rendered page.
     pub pages: HashMap<String, PageEntry>,
-    /// Feeds, sitemaps, search files: they depend on nothing the site key
-    /// does not cover, so they are kept as a whole or made again as a whole.
-    pub extras: Vec<(String, FileStamp)>,
+    /// Feeds, sitemaps, search files, by group.
+    pub extras: super::extras::ExtraFiles,
     /// [`structure_key`] of that build.
     pub structure_key: [u8; 32],
     /// The published posts' text hashes that build saw.
@@ -255,31 +254,4 @@ pub fn render_and_write(
         rendered,
         examined: examined.into_inner(),
     })
-}
-
-/// Stages the feeds, sitemaps, robots.txt and search files: kept as they are
-/// when the site key is unchanged and every one of them is still the file the
-/// last build wrote, made again otherwise (identical files are still kept).
-pub fn write_extras(
-    old: &PageManifest,
-    site_key: &[u8; 32],
-    staging: &Staging,
-    make: impl FnOnce() -> Vec<(String, Vec<u8>)>,
-) -> anyhow::Result<Vec<(String, FileStamp)>> {
-    let intact = old.site_key == *site_key
-        && !old.extras.is_empty()
-        && old
-            .extras
-            .par_iter()
-            .all(|(path, stamp)| staging.is_current(path, stamp));
-    if intact {
-        for (path, stamp) in &old.extras {
-            staging.keep(path, stamp)?;
-        }
-        return Ok(old.extras.clone());
-    }
-    make()
-        .par_iter()
-        .map(|(path, bytes)| Ok((path.clone(), staging.write(path, bytes)?)))
-        .collect()
 }

@@ -1,0 +1,159 @@
+//! Incremental feeds, sitemaps and search files. Each group of files made
+//! together (one term's feed, the site feeds, the sitemaps, one chunk of search
+//! documents...) comes with a key over everything its bytes depend on; a group
+//! whose key is the last build's and whose files are still the ones that build
+//! wrote is kept without being made again.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::index::Index;
+use crate::published::Published;
+use crate::write::{FileStamp, Staging};
+
+/// Output files made together, and the key of their inputs.
+pub struct ExtraGroup<'a> {
+    /// Unique among the groups; the first file's path serves.
+    pub name: String,
+    /// blake3 of everything the files' bytes depend on.
+    pub key: [u8; 32],
+    /// Makes the files as (output-relative path, bytes).
+    pub make: Box<dyn FnOnce() -> Vec<(String, Vec<u8>)> + Send + 'a>,
+}
+
+/// What one group's files were last time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupEntry {
+    pub key: [u8; 32],
+    pub files: Vec<(String, FileStamp)>,
+}
+
+/// Every extra file the last build wrote, by group.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ExtraFiles(pub HashMap<String, GroupEntry>);
+
+impl ExtraFiles {
+    /// How many files.
+    pub fn len(&self) -> usize {
+        self.0.values().map(|group| group.files.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Keeps a group's files when every one of them is still as recorded.
+    fn keep(&self, name: &str, key: &[u8; 32], staging: &Staging) -> anyhow::Result<bool> {
+        let Some(entry) = self.0.get(name).filter(|entry| entry.key == *key) else {
+            return Ok(false);
+        };
+        if !entry
+            .files
+            .iter()
+            .all(|(path, stamp)| staging.is_current(path, stamp))
+        {
+            return Ok(false);
+        }
+        for (path, stamp) in &entry.files {
+            staging.keep(path, stamp)?;
+        }
+        Ok(true)
+    }
+}
+
+/// Stages the feeds, sitemaps, robots.txt and search files. When the site key
+/// is the last build's, every group is kept without even building the groups;
+/// otherwise only the groups whose key changed, or whose files were touched,
+/// are made again (and of those, files with unchanged bytes are still kept).
+pub fn write_extras<'a>(
+    old: &ExtraFiles,
+    same_site: bool,
+    staging: &Staging,
+    groups: impl FnOnce() -> Vec<ExtraGroup<'a>>,
+) -> anyhow::Result<ExtraFiles> {
+    if same_site && !old.is_empty() {
+        let intact = old.0.par_iter().all(|(_, entry)| {
+            entry
+                .files
+                .iter()
+                .all(|(path, stamp)| staging.is_current(path, stamp))
+        });
+        if intact {
+            for entry in old.0.values() {
+                for (path, stamp) in &entry.files {
+                    staging.keep(path, stamp)?;
+                }
+            }
+            return Ok(old.clone());
+        }
+    }
+    let made: Vec<(String, GroupEntry)> = groups()
+        .into_par_iter()
+        .map(|group| -> anyhow::Result<_> {
+            if old.keep(&group.name, &group.key, staging)? {
+                return Ok((group.name.clone(), old.0[&group.name].clone()));
+            }
+            let files = (group.make)()
+                .par_iter()
+                .map(|(path, bytes)| Ok((path.clone(), staging.write(path, bytes)?)))
+                .collect::<anyhow::Result<_>>()?;
+            Ok((
+                group.name,
+                GroupEntry {
+                    key: group.key,
+                    files,
+                },
+            ))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok(ExtraFiles(made.into_iter().collect()))
+}
+
+/// Per post (in index order), a key over everything feeds, sitemaps and search
+/// documents show of it: its list entry (title, URL, dates, summary, terms...),
+/// its source path and the hash of its text. The body is not hashed: it is made
+/// from the text, the path and the config alone, and the config is in every
+/// group's key ([`base_key`]).
+pub fn post_keys(index: &Index, published: &Published) -> Vec<[u8; 32]> {
+    index
+        .posts
+        .par_iter()
+        .map(|post| {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(post.source.as_os_str().as_encoded_bytes());
+            hasher.update(&[0]);
+            hasher.update(published.0.get(&post.source).unwrap_or(&[0; 32]));
+            let dates = (&post.date, &post.updated, &post.dir);
+            hasher.update(format!("{dates:?}").as_bytes());
+            let mut buffered = std::io::BufWriter::with_capacity(4096, &mut hasher);
+            // Serialising a plain struct to a hasher cannot fail.
+            let _ = serde_json::to_writer(&mut buffered, post);
+            let _ = std::io::Write::flush(&mut buffered);
+            drop(buffered);
+            *hasher.finalize().as_bytes()
+        })
+        .collect()
+}
+
+/// What every extra file depends on besides its posts: gazette's version and
+/// the whole config.
+pub fn base_key(config: &crate::config::Config) -> [u8; 32] {
+    super::posts::config_key(config)
+}
+
+/// A group key: the base key, what kind of group and which, then its parts.
+pub fn group_key<'p>(
+    base: &[u8; 32],
+    what: &'p str,
+    parts: impl IntoIterator<Item = &'p [u8]>,
+) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(base);
+    for part in std::iter::once(what.as_bytes()).chain(parts) {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    *hasher.finalize().as_bytes()
+}
