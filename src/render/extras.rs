@@ -3,7 +3,6 @@
 //! group of files comes with the key of its inputs, so a rebuild makes again
 //! only the groups whose inputs changed (see `cache::extras`).
 
-use rayon::prelude::*;
 
 use crate::cache::extras::{base_key, group_key, post_keys, ExtraGroup};
 use crate::config::Config;
