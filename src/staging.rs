@@ -129,6 +129,14 @@ impl Staging {
             .is_ok_and(|current| FileStamp::at(&current) == Some(*expected))
     }
 
+    /// The bytes of the output's file when it is still the file `expected`
+    /// describes (checked after reading, so a file changed meanwhile is refused).
+    pub fn read_current(&self, relative: &str, expected: &FileStamp) -> Option<Vec<u8>> {
+        let current = join_inside(&self.output, relative).ok()?;
+        let bytes = std::fs::read(&current).ok()?;
+        (FileStamp::at(&current) == Some(*expected)).then_some(bytes)
+    }
+
     /// Keeps the output's file unchanged when it is still the file `expected`
     /// describes; `false` means the caller must produce it.
     pub fn keep(&self, relative: &str, expected: &FileStamp) -> Result<bool, WriteError> {

@@ -19,8 +19,51 @@ pub struct ExtraGroup<'a> {
     pub name: String,
     /// blake3 of everything the files' bytes depend on.
     pub key: [u8; 32],
-    /// Makes the files as (output-relative path, bytes).
-    pub make: Box<dyn FnOnce() -> Vec<(String, Vec<u8>)> + Send + 'a>,
+    /// Makes the files, given what the group was last time when its key or
+    /// files changed since.
+    pub make: MakeGroup<'a>,
+}
+
+pub type MakeGroup<'a> = Box<dyn FnOnce(Option<&Previous>) -> Made + Send + 'a>;
+
+/// What a group made.
+#[derive(Debug, Default)]
+pub struct Made {
+    /// Files to write, as (output-relative path, bytes).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Files of the last build to keep as they are (see [`Previous`]).
+    pub kept: Vec<String>,
+    /// Whatever the group wants to find in its [`Previous`] next time.
+    pub memo: Vec<u8>,
+}
+
+impl From<Vec<(String, Vec<u8>)>> for Made {
+    fn from(files: Vec<(String, Vec<u8>)>) -> Made {
+        Made {
+            files,
+            ..Made::default()
+        }
+    }
+}
+
+/// A group as the last build left it, for groups that update their files
+/// rather than make them again (the search index).
+pub struct Previous<'s> {
+    pub memo: &'s [u8],
+    stamps: HashMap<&'s str, FileStamp>,
+    staging: &'s Staging,
+}
+
+impl crate::search::incremental::Stored for Previous<'_> {
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.staging.read_current(path, self.stamps.get(path)?)
+    }
+
+    fn current(&self, path: &str) -> bool {
+        self.stamps
+            .get(path)
+            .is_some_and(|stamp| self.staging.is_current(path, stamp))
+    }
 }
 
 /// What one group's files were last time.
@@ -28,6 +71,8 @@ pub struct ExtraGroup<'a> {
 pub struct GroupEntry {
     pub key: [u8; 32],
     pub files: Vec<(String, FileStamp)>,
+    /// See [`Made::memo`].
+    pub memo: Vec<u8>,
 }
 
 /// Every extra file the last build wrote, by group.
@@ -89,25 +134,49 @@ pub fn write_extras<'a>(
             return Ok(old.clone());
         }
     }
-    let made: Vec<(String, GroupEntry)> = groups()
+    let groups = groups();
+    let total = groups.len();
+    let remade = std::sync::atomic::AtomicUsize::new(0);
+    let made: Vec<(String, GroupEntry)> = groups
         .into_par_iter()
         .map(|group| -> anyhow::Result<_> {
             if old.keep(&group.name, &group.key, staging)? {
                 return Ok((group.name.clone(), old.0[&group.name].clone()));
             }
-            let files = (group.make)()
+            remade.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let old_entry = old.0.get(&group.name);
+            let previous = old_entry.map(|entry| Previous {
+                memo: &entry.memo,
+                stamps: entry.files.iter().map(|(p, s)| (p.as_str(), *s)).collect(),
+                staging,
+            });
+            let made = (group.make)(previous.as_ref());
+            let mut files: Vec<(String, FileStamp)> = made
+                .files
                 .par_iter()
                 .map(|(path, bytes)| Ok((path.clone(), staging.write(path, bytes)?)))
                 .collect::<anyhow::Result<_>>()?;
+            for path in made.kept {
+                let stamp = previous.as_ref().and_then(|p| p.stamps.get(path.as_str()));
+                match stamp {
+                    Some(stamp) if staging.keep(&path, stamp)? => files.push((path, *stamp)),
+                    _ => anyhow::bail!("{path} changed while the site was being built"),
+                }
+            }
             Ok((
                 group.name,
                 GroupEntry {
                     key: group.key,
                     files,
+                    memo: made.memo,
                 },
             ))
         })
         .collect::<anyhow::Result<_>>()?;
+    tracing::debug!(
+        "extras: {} of {total} groups made again",
+        remade.into_inner()
+    );
     Ok(ExtraFiles(made.into_iter().collect()))
 }
 

@@ -3,8 +3,7 @@
 //! group of files comes with the key of its inputs, so a rebuild makes again
 //! only the groups whose inputs changed (see `cache::extras`).
 
-
-use crate::cache::extras::{base_key, group_key, post_keys, ExtraGroup};
+use crate::cache::extras::{base_key, group_key, post_keys, ExtraGroup, Made, Previous};
 use crate::config::Config;
 use crate::feeds::{self, Channel, FeedItem};
 use crate::index::{Index, Term};
@@ -12,7 +11,7 @@ use crate::model::Post;
 use crate::paths::dir_url;
 use crate::plan::{self, PageJob, TaxonomyKind};
 use crate::published::Published;
-use crate::search::{self, SearchDoc};
+use crate::search::{incremental, SearchDoc};
 use crate::sitemap::{self, SitemapEntry};
 
 /// Every extra file, in groups made together, each with the key of its inputs.
@@ -33,7 +32,7 @@ pub fn extras<'a>(
     groups.push(ExtraGroup {
         name: "atom.xml".into(),
         key: group_key(&base, "site feeds", [newest.as_slice()]),
-        make: Box::new(move || site_feeds(config, index, posts)),
+        make: Box::new(move |_| site_feeds(config, index, posts).into()),
     });
     for kind in TaxonomyKind::ALL {
         for term in &kind.of(index).terms {
@@ -54,7 +53,7 @@ pub fn extras<'a>(
             groups.push(ExtraGroup {
                 key: group_key(&base, "term feed", parts),
                 name: term_feed_path(term),
-                make: Box::new(move || vec![term_feed(config, index, term)]),
+                make: Box::new(move |_| vec![term_feed(config, index, term)].into()),
             });
         }
     }
@@ -71,33 +70,55 @@ pub fn extras<'a>(
     groups.push(ExtraGroup {
         name: "sitemap.xml".into(),
         key: group_key(&base, "sitemaps", [listed.as_slice()]),
-        make: Box::new(move || sitemap::sitemaps(config, &entries)),
+        make: Box::new(move |_| sitemap::sitemaps(config, &entries).into()),
     });
     groups.push(ExtraGroup {
         name: "robots.txt".into(),
         key: group_key(&base, "robots", []),
-        make: Box::new(move || vec![("robots.txt".to_string(), sitemap::robots(config))]),
+        make: Box::new(move |_| vec![("robots.txt".to_string(), sitemap::robots(config))].into()),
     });
     if with_search {
         let all = keys_of(&mut (0..index.posts.len()));
         groups.push(ExtraGroup {
             name: "search".into(),
             key: group_key(&base, "search", [all.as_slice()]),
-            make: Box::new(move || {
-                let docs: Vec<SearchDoc> = index
-                    .posts
-                    .iter()
-                    .zip(posts)
-                    .map(|(post, full)| SearchDoc {
-                        post,
-                        text: &full.body.text,
-                    })
-                    .collect();
-                search::build_index(config, &docs)
+            make: Box::new(move |previous| {
+                search_index(config, index, posts, &keys, base, previous)
             }),
         });
     }
     groups
+}
+
+/// The search index: patched from the last build's when a few posts changed.
+fn search_index(
+    config: &Config,
+    index: &Index,
+    posts: &[Post],
+    keys: &[[u8; 32]],
+    base: [u8; 32],
+    previous: Option<&Previous>,
+) -> Made {
+    let docs: Vec<SearchDoc> = index
+        .posts
+        .iter()
+        .zip(posts)
+        .map(|(post, full)| SearchDoc {
+            post,
+            text: &full.body.text,
+        })
+        .collect();
+    let stored = previous.and_then(|previous| {
+        let memo = bincode::deserialize::<incremental::Memo>(previous.memo).ok()?;
+        Some((memo, previous as &dyn incremental::Stored))
+    });
+    let update = incremental::build_or_patch(config, &docs, keys, base, stored);
+    tracing::debug!("search: {} documents tokenised", update.tokenised);
+    Made {
+        files: update.files,
+        kept: update.kept,
+        memo: bincode::serialize(&update.memo).unwrap_or_default(),
+    }
 }
 
 /// `/atom.xml`, `/rss.xml` and `/feed.json`: the newest posts with full content.
