@@ -521,3 +521,26 @@ fn editing_a_post_older_than_every_feed_window_remakes_only_search() {
     assert_eq!((made, tokenised), (1, 1), "of {groups} groups");
     assert_same_as_fresh(&site);
 }
+
+#[test]
+fn a_hand_edited_search_file_is_made_again_not_patched() {
+    let site = built_site();
+    let shard = site.output().join("search/terms/0.bin");
+    let stale = std::fs::read(&shard).unwrap();
+    let path = site.root().join("content/c0/p30.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Body of post 30.", "Okapi body.")).unwrap();
+    rebuild(&site);
+    // A shard that parses but is not the one the last build wrote, then a
+    // defaced document chunk: neither may be patched or kept.
+    std::fs::write(&shard, stale).unwrap();
+    std::fs::write(&path, text.replace("Body of post 30.", "Eland body.")).unwrap();
+    let (_, _, tokenised) = rebuild_counting_extras(&site);
+    assert_eq!(tokenised, POSTS);
+    assert_same_as_fresh(&site);
+    std::fs::write(site.output().join("search/docs/0.json"), b"defaced").unwrap();
+    std::fs::write(&path, text.replace("Body of post 30.", "Gnu body.")).unwrap();
+    let (_, _, tokenised) = rebuild_counting_extras(&site);
+    assert_eq!(tokenised, POSTS);
+    assert_same_as_fresh(&site);
+}
