@@ -15,7 +15,7 @@
 //! trusted: a build killed while updating it leaves it in any state, and the
 //! next one checks every file it keeps by inode.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,8 +32,9 @@ pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
     written: AtomicUsize,
-    /// Output-relative paths of files to take unchanged from the output.
-    kept: Mutex<Vec<String>>,
+    /// Output-relative paths of files to take unchanged from the output, with
+    /// the inode the output's file had when it was checked.
+    kept: Mutex<Vec<(String, u64)>>,
     /// Output-relative paths of files written into staging.
     fresh: Mutex<Vec<String>>,
 }
@@ -113,7 +114,7 @@ impl Staging {
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<FileStamp, WriteError> {
         let current = join_inside(&self.output, relative)?;
         if let Some(stamp) = same_bytes(&current, bytes) {
-            lock(&self.kept).push(relative.to_string());
+            lock(&self.kept).push((relative.to_string(), stamp.inode));
             return Ok(stamp);
         }
         let path = self.vacate(relative)?;
@@ -144,7 +145,7 @@ impl Staging {
         if !self.is_current(relative, expected) {
             return Ok(false);
         }
-        lock(&self.kept).push(relative.to_string());
+        lock(&self.kept).push((relative.to_string(), expected.inode));
         Ok(true)
     }
 
@@ -185,23 +186,21 @@ impl Staging {
         if fresh.is_empty() && count_files(&self.output) == Some(kept.len()) {
             return Ok(());
         }
-        kept.par_iter().try_for_each(|relative| {
-            let live = join_inside(&self.output, relative)?;
-            let staged = join_inside(&self.dir, relative)?;
-            let same_inode = match (FileStamp::at(&live), FileStamp::at(&staged)) {
-                (Some(a), Some(b)) => a.inode == b.inode,
-                _ => false,
-            };
-            if same_inode {
-                return Ok(());
-            }
-            let staged = self.vacate(relative)?;
-            std::fs::hard_link(&live, &staged)
-                .or_else(|_| std::fs::copy(&live, &staged).map(|_| ()))
-                .map_err(io_at(&staged))
-        })?;
-        let wanted: HashSet<&str> = kept.iter().chain(&fresh).map(String::as_str).collect();
-        remove_unwanted(&self.dir, &wanted).map_err(io_at(&self.dir))?;
+        let kept_inodes: HashMap<&str, u64> = kept
+            .iter()
+            .map(|(path, inode)| (path.as_str(), *inode))
+            .collect();
+        let fresh: HashSet<&str> = fresh.iter().map(String::as_str).collect();
+        let linked = reconcile(&self.dir, &kept_inodes, &fresh).map_err(io_at(&self.dir))?;
+        kept.par_iter()
+            .filter(|(relative, _)| !linked.contains(relative.as_str()))
+            .try_for_each(|(relative, _)| {
+                let live = join_inside(&self.output, relative)?;
+                let staged = self.vacate(relative)?;
+                std::fs::hard_link(&live, &staged)
+                    .or_else(|_| std::fs::copy(&live, &staged).map(|_| ()))
+                    .map_err(io_at(&staged))
+            })?;
         if self.output.exists() {
             exchange(&self.dir, &self.output).map_err(io_at(&self.output))
         } else {
@@ -234,15 +233,28 @@ fn make_dirs(root: &Path, dir: &Path) -> Result<(), WriteError> {
     }
 }
 
-/// Removes every file under `dir` whose `/`-separated relative path is not in
-/// `wanted`, then every directory left empty.
-fn remove_unwanted(dir: &Path, wanted: &HashSet<&str>) -> io::Result<()> {
+/// One walk of the staging directory `dir`: removes every file that is
+/// neither written by this build (`fresh`) nor a link to the kept output file
+/// (same inode, read from the directory entry without a `stat`), then every
+/// directory left empty. Returns the kept files that are already linked.
+fn reconcile(
+    dir: &Path,
+    kept: &HashMap<&str, u64>,
+    fresh: &HashSet<&str>,
+) -> io::Result<HashSet<String>> {
+    use walkdir::DirEntryExt;
+    let mut linked = HashSet::new();
+    // Directories holding something that stays (only those are not removed:
+    // a failed `rmdir` per directory cost more than the rest of the walk).
+    let mut occupied: HashSet<PathBuf> = HashSet::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
         let entry = entry.map_err(io::Error::other)?;
         let path = entry.path();
+        let parent = path.parent().unwrap_or(dir);
         if entry.file_type().is_dir() {
-            // Fails, harmlessly, when the directory still holds wanted files.
-            let _ = std::fs::remove_dir(path);
+            if occupied.contains(path) || std::fs::remove_dir(path).is_err() {
+                occupied.insert(parent.to_path_buf());
+            }
             continue;
         }
         let relative = path
@@ -250,11 +262,21 @@ fn remove_unwanted(dir: &Path, wanted: &HashSet<&str>) -> io::Result<()> {
             .ok()
             .and_then(|r| r.to_str())
             .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
-        if !relative.is_some_and(|r| wanted.contains(r.as_str())) {
-            std::fs::remove_file(path)?;
+        let stays = relative.filter(|r| {
+            fresh.contains(r.as_str())
+                || (entry.file_type().is_file() && kept.get(r.as_str()) == Some(&entry.ino()))
+        });
+        match stays {
+            Some(relative) => {
+                occupied.insert(parent.to_path_buf());
+                if !fresh.contains(relative.as_str()) {
+                    linked.insert(relative);
+                }
+            }
+            None => std::fs::remove_file(path)?,
         }
     }
-    Ok(())
+    Ok(linked)
 }
 
 /// Files (of any kind but directories) under `dir`; `None` if it cannot be read.
