@@ -186,6 +186,7 @@ pub fn write_extras<'a>(
 /// from the text, the path and the config alone, and the config is in every
 /// group's key ([`base_key`]).
 pub fn post_keys(index: &Index, published: &Published) -> Vec<[u8; 32]> {
+    let hashes = published.by_bytes();
     index
         .posts
         .par_iter()
@@ -193,9 +194,13 @@ pub fn post_keys(index: &Index, published: &Published) -> Vec<[u8; 32]> {
             let mut hasher = blake3::Hasher::new();
             hasher.update(post.source.as_os_str().as_encoded_bytes());
             hasher.update(&[0]);
-            hasher.update(published.0.get(&post.source).unwrap_or(&[0; 32]));
-            let dates = (&post.date, &post.updated, &post.dir);
-            hasher.update(format!("{dates:?}").as_bytes());
+            let source = post.source.as_os_str().as_encoded_bytes();
+            hasher.update(hashes.get(source).copied().unwrap_or(&[0; 32]));
+            for date in std::iter::once(&post.date).chain(&post.updated) {
+                hasher.update(&date.timestamp().as_nanosecond().to_le_bytes());
+            }
+            hasher.update(&[u8::from(post.updated.is_some())]);
+            super::pages::hash_str(&mut hasher, &post.dir);
             let mut buffered = std::io::BufWriter::with_capacity(4096, &mut hasher);
             // Serialising a plain struct to a hasher cannot fail.
             let _ = serde_json::to_writer(&mut buffered, post);

@@ -49,7 +49,7 @@ pub fn analyse(
         future: options.future,
         drafts: options.drafts,
     };
-    let mut published = Published::default();
+    let mut published = Vec::new();
     let mut posts = Vec::with_capacity(cache.entries.len());
     for (path, entry) in &mut cache.entries {
         report.problems.append(&mut entry.problems);
@@ -58,7 +58,7 @@ pub fn analyse(
         };
         match prepare::held_back_as(post.meta.draft, &post.date, &selection) {
             None => {
-                published.0.insert(path.clone(), entry.hash);
+                published.push((path.clone(), entry.hash));
                 posts.push(post);
             }
             Some(why) => {
@@ -71,6 +71,9 @@ pub fn analyse(
         }
     }
     drop(cache);
+    // Found in walk order, so mostly sorted already: one cheap sort, not an
+    // insert (many path comparisons) per post.
+    let published = Published::from(published);
     let inspected = vec![(); posts.len()];
     index_and_plan(posts, inspected, published, config, theme, report)
 }
