@@ -353,9 +353,21 @@ fn members(term: &StoredTerm, changed: &[u32]) -> Option<Vec<(u32, bool)>> {
     };
     let mut found = Vec::new();
     if term.bitmap {
-        for (doc, title) in decode(term)? {
-            if changed.binary_search(&doc).is_ok() {
-                found.push((doc, title));
+        // Bits answer membership; only the (short) title list is decoded.
+        let mut at = term.payload;
+        let bitmap_len = usize::try_from(read_varint(&mut at)?).ok()?;
+        let bitmap = take(&mut at, bitmap_len)?;
+        let mut titles = Vec::new();
+        let mut next = 0u64;
+        while !at.is_empty() {
+            let doc = next + read_varint(&mut at)?;
+            titles.push(doc);
+            next = doc + 1;
+        }
+        for &doc in changed {
+            let byte = bitmap.get(doc as usize / 8).copied().unwrap_or(0);
+            if byte & (1 << (doc % 8)) != 0 {
+                found.push((doc, titles.binary_search(&u64::from(doc)).is_ok()));
             }
         }
         return Some(found);
@@ -429,4 +441,137 @@ fn apply(term: &[u8], docs: Vec<(u32, bool)>, edit: Edit) -> Option<Encoded> {
         postings.push(doc, title);
     }
     Some(encode_postings(postings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PostRef;
+
+    struct Files(HashMap<String, Vec<u8>>);
+
+    impl Stored for Files {
+        fn read(&self, path: &str) -> Option<Vec<u8>> {
+            self.0.get(path).cloned()
+        }
+
+        fn current(&self, path: &str) -> bool {
+            self.0.contains_key(path)
+        }
+    }
+
+    fn posts(titles: &[String]) -> Vec<PostRef> {
+        titles
+            .iter()
+            .enumerate()
+            .map(|(i, title)| {
+                let date = format!("2021-01-{:02}T00:00:00+00:00[UTC]", 1 + i % 28);
+                PostRef::for_test(title, &format!("/p{i}/"), date.parse().unwrap())
+            })
+            .collect()
+    }
+
+    /// The index of these documents (patched from `previous` if given), its
+    /// memo, and how many documents were tokenised.
+    fn index(
+        titles: &[String],
+        texts: &[String],
+        previous: Option<(Memo, &Files)>,
+    ) -> (Files, Memo, usize) {
+        let posts = posts(titles);
+        let docs: Vec<SearchDoc> = posts
+            .iter()
+            .zip(texts)
+            .map(|(post, text)| SearchDoc { post, text })
+            .collect();
+        let keys: Vec<[u8; 32]> = titles
+            .iter()
+            .zip(texts)
+            .map(|(t, x)| *blake3::hash(format!("{t}\n{x}").as_bytes()).as_bytes())
+            .collect();
+        let old = previous.as_ref().map(|(_, files)| *files);
+        let update = build_or_patch(
+            &Config::default(),
+            &docs,
+            &keys,
+            [7; 32],
+            previous.map(|(memo, files)| (memo, files as &dyn Stored)),
+        );
+        let mut files: HashMap<String, Vec<u8>> = update.files.into_iter().collect();
+        if let Some(old) = old {
+            for path in update.kept {
+                files.insert(path.clone(), old.0[&path].clone());
+            }
+        }
+        (Files(files), update.memo, update.tokenised)
+    }
+
+    #[test]
+    fn a_patched_index_equals_one_made_whole() {
+        let titles: Vec<String> = (0..40).map(|i| format!("Title {i} 新闻")).collect();
+        let texts: Vec<String> = (0..40)
+            .map(|i| format!("common words 阿里云 body {i} {}", "filler ".repeat(i % 5)))
+            .collect();
+        let edits: [(&str, usize, &str, &str); 5] = [
+            (
+                "body edit",
+                7,
+                "Title 7 新闻",
+                "common words 阿里云 body 7 okapi 长颈鹿",
+            ),
+            (
+                "title edit",
+                12,
+                "Okapi 阿里",
+                "common words 阿里云 body 12",
+            ),
+            ("emptied", 3, "", ""),
+            ("dense term gone", 0, "Title 0 新闻", "body 0"),
+            (
+                "title word now in body only",
+                20,
+                "Something",
+                "title 20 新闻 common",
+            ),
+        ];
+        let (old_files, old_memo, _) = index(&titles, &texts, None);
+        for (name, doc, title, text) in edits {
+            let mut new_titles = titles.clone();
+            let mut new_texts = texts.clone();
+            new_titles[doc] = title.to_string();
+            new_texts[doc] = text.to_string();
+            let (patched, _, tokenised) = index(
+                &new_titles,
+                &new_texts,
+                Some((old_memo.clone(), &old_files)),
+            );
+            let (whole, _, _) = index(&new_titles, &new_texts, None);
+            assert_eq!(tokenised, 1, "{name}: patched");
+            let mut paths: Vec<&String> = whole.0.keys().collect();
+            paths.sort();
+            for path in paths {
+                assert!(patched.0.get(path) == whole.0.get(path), "{name}: {path}");
+            }
+            assert_eq!(patched.0.len(), whole.0.len(), "{name}");
+        }
+    }
+
+    #[test]
+    fn renumbered_or_damaged_indexes_are_made_whole() {
+        let titles: Vec<String> = (0..10).map(|i| format!("T{i}")).collect();
+        let texts: Vec<String> = (0..10).map(|i| format!("text {i}")).collect();
+        let (old_files, old_memo, _) = index(&titles, &texts, None);
+        let (_, _, tokenised) = index(
+            &titles[1..],
+            &texts[1..],
+            Some((old_memo.clone(), &old_files)),
+        );
+        assert_eq!(tokenised, 9, "a removed document renumbers the rest");
+        let mut damaged = Files(old_files.0.clone());
+        damaged.0.insert(files::shard_path(0), b"GZS1\x05".to_vec());
+        let mut edited = texts.clone();
+        edited[4] = "changed".into();
+        let (_, _, tokenised) = index(&titles, &edited, Some((old_memo, &damaged)));
+        assert_eq!(tokenised, 10, "an unreadable shard");
+    }
 }
