@@ -191,16 +191,43 @@ impl Staging {
             .map(|(path, inode)| (path.as_str(), *inode))
             .collect();
         let fresh: HashSet<&str> = fresh.iter().map(String::as_str).collect();
-        let linked = reconcile(&self.dir, &kept_inodes, &fresh).map_err(io_at(&self.dir))?;
-        kept.par_iter()
-            .filter(|(relative, _)| !linked.contains(relative.as_str()))
-            .try_for_each(|(relative, _)| {
-                let live = join_inside(&self.output, relative)?;
-                let staged = self.vacate(relative)?;
-                std::fs::hard_link(&live, &staged)
-                    .or_else(|_| std::fs::copy(&live, &staged).map(|_| ()))
-                    .map_err(io_at(&staged))
-            })?;
+        let (linked, occupied) =
+            reconcile(&self.dir, &kept_inodes, &fresh).map_err(io_at(&self.dir))?;
+        let to_link: Vec<&str> = kept
+            .iter()
+            .map(|(relative, _)| relative.as_str())
+            .filter(|relative| !linked.contains(*relative))
+            .collect();
+        // After the walk, staging holds only this build's files and their
+        // directories: the missing directories are made once each, parents
+        // first, and each file is one `link` (a staging directory emptied or
+        // lost since the last build needs every file linked again).
+        let mut dirs: Vec<PathBuf> = to_link
+            .iter()
+            .filter_map(|relative| {
+                let staged = join_inside(&self.dir, relative).ok()?;
+                Some(staged.parent()?.to_path_buf())
+            })
+            .filter(|dir| *dir != self.dir && !occupied.contains(dir))
+            .collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        for dir in &dirs {
+            if std::fs::create_dir(dir).is_err() {
+                make_dirs(&self.dir, dir)?;
+            }
+        }
+        to_link.par_iter().try_for_each(|relative| {
+            let live = join_inside(&self.output, relative)?;
+            let staged = join_inside(&self.dir, relative)?;
+            if std::fs::hard_link(&live, &staged).is_ok() {
+                return Ok(());
+            }
+            let staged = self.vacate(relative)?;
+            std::fs::hard_link(&live, &staged)
+                .or_else(|_| std::fs::copy(&live, &staged).map(|_| ()))
+                .map_err(io_at(&staged))
+        })?;
         if self.output.exists() {
             exchange(&self.dir, &self.output).map_err(io_at(&self.output))
         } else {
@@ -236,12 +263,13 @@ fn make_dirs(root: &Path, dir: &Path) -> Result<(), WriteError> {
 /// One walk of the staging directory `dir`: removes every file that is
 /// neither written by this build (`fresh`) nor a link to the kept output file
 /// (same inode, read from the directory entry without a `stat`), then every
-/// directory left empty. Returns the kept files that are already linked.
+/// directory left empty. Returns the kept files that are already linked, and
+/// the directories that stay.
 fn reconcile(
     dir: &Path,
     kept: &HashMap<&str, u64>,
     fresh: &HashSet<&str>,
-) -> io::Result<HashSet<String>> {
+) -> io::Result<(HashSet<String>, HashSet<PathBuf>)> {
     use walkdir::DirEntryExt;
     let mut linked = HashSet::new();
     // Directories holding something that stays (only those are not removed:
@@ -276,7 +304,7 @@ fn reconcile(
             None => std::fs::remove_file(path)?,
         }
     }
-    Ok(linked)
+    Ok((linked, occupied))
 }
 
 /// Files (of any kind but directories) under `dir`; `None` if it cannot be read.

@@ -4,7 +4,7 @@
 //! header naming its kind and the gazette version that wrote it; anything else
 //! (another version, a truncated or corrupt file) is discarded, never trusted.
 
-use std::io::{self, Read as _};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -119,9 +119,10 @@ pub fn remove(root: &Path, kind: &str) {
 /// Reads `<root>/.gazette/<kind>.bin` written by [`save`] with this version.
 pub fn load<T: DeserializeOwned>(root: &Path, kind: &str) -> Loaded<T> {
     let file_path = path(root, kind);
-    let mut bytes = Vec::new();
-    match std::fs::File::open(&file_path).and_then(|mut f| f.read_to_end(&mut bytes)) {
-        Ok(_) => decode(&bytes, kind),
+    // `fs::read` sizes the buffer from the file's length: growing it by
+    // doubling copied the post cache several times over.
+    match std::fs::read(&file_path) {
+        Ok(bytes) => decode(&bytes, kind),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Loaded::Missing,
         Err(e) => Loaded::Discarded(format!("cannot read: {e}")),
     }
