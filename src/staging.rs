@@ -212,10 +212,17 @@ impl Staging {
             .collect();
         dirs.sort_unstable();
         dirs.dedup();
-        for dir in &dirs {
-            if std::fs::create_dir(dir).is_err() {
-                make_dirs(&self.dir, dir)?;
-            }
+        // Level by level, each level in parallel: a parent is always made
+        // before its children.
+        let depth = |dir: &PathBuf| dir.components().count();
+        dirs.sort_by_key(depth);
+        for level in dirs.chunk_by(|a, b| depth(a) == depth(b)) {
+            level
+                .par_iter()
+                .try_for_each(|dir| match std::fs::create_dir(dir) {
+                    Ok(()) => Ok(()),
+                    Err(_) => make_dirs(&self.dir, dir),
+                })?;
         }
         to_link.par_iter().try_for_each(|relative| {
             let live = join_inside(&self.output, relative)?;
