@@ -43,13 +43,10 @@ pub fn extras<'a>(
                     .take(config.feed_limit)
                     .map(|&i| i as usize),
             );
-            let names = term.names.join("\n");
-            let parts = [
-                term.dir.as_bytes(),
-                term.url.as_bytes(),
-                names.as_bytes(),
-                &listed,
-            ];
+            let name_count = term.names.len().to_le_bytes();
+            let mut parts: Vec<&[u8]> = vec![term.dir.as_bytes(), term.url.as_bytes(), &name_count];
+            parts.extend(term.names.iter().map(|name| name.as_bytes()));
+            parts.push(&listed);
             groups.push(ExtraGroup {
                 key: group_key(&base, "term feed", parts),
                 name: term_feed_path(term),
@@ -62,7 +59,8 @@ pub fn extras<'a>(
         .iter()
         .flat_map(|e| {
             let lastmod = e.lastmod.as_ref().map(|z| z.timestamp().as_nanosecond());
-            let mut bytes = e.url.as_bytes().to_vec();
+            let mut bytes = (e.url.len() as u64).to_le_bytes().to_vec();
+            bytes.extend_from_slice(e.url.as_bytes());
             bytes.extend_from_slice(&lastmod.unwrap_or(i128::MIN).to_le_bytes());
             bytes
         })
