@@ -151,16 +151,8 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     stop()?;
     let with_search = theme.templates.contains_key("search.html");
     let extras = report.timed("feeds+search", || {
-        let same_site = old_pages.site_key == keys.site;
-        cache::extras::write_extras(&old_pages.extras, same_site, &staging, || {
-            render::extras(
-                &config,
-                &site.index,
-                &site.posts,
-                &site.published,
-                &site.jobs,
-                with_search,
-            )
+        cache::pages::write_extras(&old_pages, &keys.site, &staging, || {
+            render::extras(&config, &site, with_search)
         })
     })?;
     drop(old_pages);

@@ -286,3 +286,15 @@ pub fn render_and_write(
         examined: examined.into_inner(),
     })
 }
+
+/// Stages the feeds, sitemaps, robots.txt and search files; see
+/// [`super::extras::write_extras`].
+pub fn write_extras<'a>(
+    old: &PageManifest,
+    site_key: &[u8; 32],
+    staging: &Staging,
+    groups: impl FnOnce() -> Vec<super::extras::ExtraGroup<'a>>,
+) -> anyhow::Result<super::extras::ExtraFiles> {
+    let same_site = old.site_key == *site_key;
+    super::extras::write_extras(&old.extras, same_site, staging, groups)
+}

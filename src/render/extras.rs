@@ -3,6 +3,7 @@
 //! group of files comes with the key of its inputs, so a rebuild makes again
 //! only the groups whose inputs changed (see `cache::extras`).
 
+use crate::build::Analysis;
 use crate::cache::extras::{base_key, group_key, post_keys, ExtraGroup, Made, Previous};
 use crate::config::Config;
 use crate::feeds::{self, Channel, FeedItem};
@@ -10,19 +11,16 @@ use crate::index::{Index, Term};
 use crate::model::Post;
 use crate::paths::dir_url;
 use crate::plan::{self, PageJob, TaxonomyKind};
-use crate::published::Published;
 use crate::search::{incremental, SearchDoc};
 use crate::sitemap::{self, SitemapEntry};
 
 /// Every extra file, in groups made together, each with the key of its inputs.
-pub fn extras<'a>(
+pub fn extras<'a, T>(
     config: &'a Config,
-    index: &'a Index,
-    posts: &'a [Post],
-    published: &Published,
-    jobs: &[PageJob],
+    site: &'a Analysis<T>,
     with_search: bool,
 ) -> Vec<ExtraGroup<'a>> {
+    let (index, posts, published, jobs) = (&site.index, &site.posts, &site.published, &site.jobs);
     let base = base_key(config);
     let keys = post_keys(index, published);
     let keys_of =
