@@ -175,7 +175,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
             },
             || {
                 cache::pages::write_extras(&old_pages, &keys.site, &staging, || {
-                    render::extras(&config, &site.index, &site.posts, &site.jobs, with_search)
+                    render::extras(&config, &site, with_search)
                 })
             },
         )

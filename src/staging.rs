@@ -15,7 +15,7 @@
 //! trusted: a build killed while updating it leaves it in any state, and the
 //! next one checks every file it keeps by inode.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,8 +32,9 @@ pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
     written: AtomicUsize,
-    /// Output-relative paths of files to take unchanged from the output.
-    kept: Mutex<Vec<String>>,
+    /// Output-relative paths of files to take unchanged from the output, with
+    /// the inode the output's file had when it was checked.
+    kept: Mutex<Vec<(String, u64)>>,
     /// Output-relative paths of files written into staging.
     fresh: Mutex<Vec<String>>,
     /// Staging held nothing when the build began (a first build, or one after
@@ -121,7 +122,7 @@ impl Staging {
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<FileStamp, WriteError> {
         let current = join_inside(&self.output, relative)?;
         if let Some(stamp) = same_bytes(&current, bytes) {
-            lock(&self.kept).push(relative.to_string());
+            lock(&self.kept).push((relative.to_string(), stamp.inode));
             return Ok(stamp);
         }
         let path = self.vacate(relative)?;
@@ -137,6 +138,14 @@ impl Staging {
             .is_ok_and(|current| FileStamp::at(&current) == Some(*expected))
     }
 
+    /// The bytes of the output's file when it is still the file `expected`
+    /// describes (checked after reading, so a file changed meanwhile is refused).
+    pub fn read_current(&self, relative: &str, expected: &FileStamp) -> Option<Vec<u8>> {
+        let current = join_inside(&self.output, relative).ok()?;
+        let bytes = std::fs::read(&current).ok()?;
+        (FileStamp::at(&current) == Some(*expected)).then_some(bytes)
+    }
+
     /// Keeps the output's file unchanged when it is still the file `expected`
     /// describes; `false` means the caller must produce it.
     pub fn keep(&self, relative: &str, expected: &FileStamp) -> Result<bool, WriteError> {
@@ -144,7 +153,7 @@ impl Staging {
         if !self.is_current(relative, expected) {
             return Ok(false);
         }
-        lock(&self.kept).push(relative.to_string());
+        lock(&self.kept).push((relative.to_string(), expected.inode));
         Ok(true)
     }
 
@@ -185,14 +194,53 @@ impl Staging {
         if fresh.is_empty() && count_files(&self.output) == Some(kept.len()) {
             return Ok(());
         }
-        kept.par_iter().try_for_each(|relative| {
+        let kept_inodes: HashMap<&str, u64> = kept
+            .iter()
+            .map(|(path, inode)| (path.as_str(), *inode))
+            .collect();
+        let fresh: HashSet<&str> = fresh.iter().map(String::as_str).collect();
+        // The walk costs a stat per staged file (100k+ on a big first build);
+        // a staging that began empty holds only this build's files.
+        let (linked, occupied) = if self.began_empty {
+            Default::default()
+        } else {
+            reconcile(&self.dir, &kept_inodes, &fresh).map_err(io_at(&self.dir))?
+        };
+        let to_link: Vec<&str> = kept
+            .iter()
+            .map(|(relative, _)| relative.as_str())
+            .filter(|relative| !linked.contains(*relative))
+            .collect();
+        // After the walk, staging holds only this build's files and their
+        // directories: the missing directories are made once each, parents
+        // first, and each file is one `link` (a staging directory emptied or
+        // lost since the last build needs every file linked again).
+        let mut dirs: Vec<PathBuf> = to_link
+            .iter()
+            .filter_map(|relative| {
+                let staged = join_inside(&self.dir, relative).ok()?;
+                Some(staged.parent()?.to_path_buf())
+            })
+            .filter(|dir| *dir != self.dir && !occupied.contains(dir))
+            .collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        // Level by level, each level in parallel: a parent is always made
+        // before its children.
+        let depth = |dir: &PathBuf| dir.components().count();
+        dirs.sort_by_key(depth);
+        for level in dirs.chunk_by(|a, b| depth(a) == depth(b)) {
+            level
+                .par_iter()
+                .try_for_each(|dir| match std::fs::create_dir(dir) {
+                    Ok(()) => Ok(()),
+                    Err(_) => make_dirs(&self.dir, dir),
+                })?;
+        }
+        to_link.par_iter().try_for_each(|relative| {
             let live = join_inside(&self.output, relative)?;
             let staged = join_inside(&self.dir, relative)?;
-            let same_inode = match (FileStamp::at(&live), FileStamp::at(&staged)) {
-                (Some(a), Some(b)) => a.inode == b.inode,
-                _ => false,
-            };
-            if same_inode {
+            if std::fs::hard_link(&live, &staged).is_ok() {
                 return Ok(());
             }
             let staged = self.vacate(relative)?;
@@ -200,12 +248,6 @@ impl Staging {
                 .or_else(|_| std::fs::copy(&live, &staged).map(|_| ()))
                 .map_err(io_at(&staged))
         })?;
-        // Walking every staged file to find leftovers costs a stat per file and
-        // an rmdir per directory; a staging that began empty has none.
-        if !self.began_empty {
-            let wanted: HashSet<&str> = kept.iter().chain(&fresh).map(String::as_str).collect();
-            remove_unwanted(&self.dir, &wanted).map_err(io_at(&self.dir))?;
-        }
         if self.output.exists() {
             exchange(&self.dir, &self.output).map_err(io_at(&self.output))
         } else {
@@ -238,15 +280,29 @@ fn make_dirs(root: &Path, dir: &Path) -> Result<(), WriteError> {
     }
 }
 
-/// Removes every file under `dir` whose `/`-separated relative path is not in
-/// `wanted`, then every directory left empty.
-fn remove_unwanted(dir: &Path, wanted: &HashSet<&str>) -> io::Result<()> {
+/// One walk of the staging directory `dir`: removes every file that is
+/// neither written by this build (`fresh`) nor a link to the kept output file
+/// (same inode, read from the directory entry without a `stat`), then every
+/// directory left empty. Returns the kept files that are already linked, and
+/// the directories that stay.
+fn reconcile(
+    dir: &Path,
+    kept: &HashMap<&str, u64>,
+    fresh: &HashSet<&str>,
+) -> io::Result<(HashSet<String>, HashSet<PathBuf>)> {
+    use walkdir::DirEntryExt;
+    let mut linked = HashSet::new();
+    // Directories holding something that stays (only those are not removed:
+    // a failed `rmdir` per directory cost more than the rest of the walk).
+    let mut occupied: HashSet<PathBuf> = HashSet::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
         let entry = entry.map_err(io::Error::other)?;
         let path = entry.path();
+        let parent = path.parent().unwrap_or(dir);
         if entry.file_type().is_dir() {
-            // Fails, harmlessly, when the directory still holds wanted files.
-            let _ = std::fs::remove_dir(path);
+            if occupied.contains(path) || std::fs::remove_dir(path).is_err() {
+                occupied.insert(parent.to_path_buf());
+            }
             continue;
         }
         let relative = path
@@ -254,11 +310,21 @@ fn remove_unwanted(dir: &Path, wanted: &HashSet<&str>) -> io::Result<()> {
             .ok()
             .and_then(|r| r.to_str())
             .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
-        if !relative.is_some_and(|r| wanted.contains(r.as_str())) {
-            std::fs::remove_file(path)?;
+        let stays = relative.filter(|r| {
+            fresh.contains(r.as_str())
+                || (entry.file_type().is_file() && kept.get(r.as_str()) == Some(&entry.ino()))
+        });
+        match stays {
+            Some(relative) => {
+                occupied.insert(parent.to_path_buf());
+                if !fresh.contains(relative.as_str()) {
+                    linked.insert(relative);
+                }
+            }
+            None => std::fs::remove_file(path)?,
         }
     }
-    Ok(())
+    Ok((linked, occupied))
 }
 
 /// Files (of any kind but directories) under `dir`; `None` if it cannot be read.

@@ -202,23 +202,63 @@ fn corrupt(path: &Path) {
     std::fs::write(path, bytes).unwrap();
 }
 
+/// Every state file of the site: the post cache's shards, the page manifest...
+fn state_files(site: &Site) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(site.root().join(".gazette"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "bin"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn post_shards(site: &Site) -> Vec<PathBuf> {
+    let shards: Vec<PathBuf> = state_files(site)
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("posts-")
+        })
+        .collect();
+    assert!(shards.len() > 10, "{shards:?}");
+    shards
+}
+
 #[test]
 fn a_corrupt_cache_is_discarded_with_a_warning() {
     let site = built_site();
-    for kind in ["posts", "pages"] {
-        corrupt(&site.root().join(format!(".gazette/{kind}.bin")));
+    for path in state_files(&site) {
+        corrupt(&path);
     }
     let stderr = site.build_ok(&[]);
-    assert!(stderr.contains("posts.bin: corrupt"), "{stderr}");
+    assert!(stderr.contains("posts-00.bin: corrupt"), "{stderr}");
     assert!(stderr.contains("pages.bin: corrupt"), "{stderr}");
     assert_eq!(
         rebuild(&site).posts_parsed,
         0,
         "the cache was not rewritten"
     );
-    std::fs::write(site.root().join(".gazette/posts.bin"), b"").unwrap();
+    for shard in post_shards(&site) {
+        std::fs::write(shard, b"").unwrap();
+    }
     let stderr = site.build_ok(&[]);
-    assert!(stderr.contains("posts.bin: truncated"), "{stderr}");
+    assert!(stderr.contains("posts-00.bin: truncated"), "{stderr}");
+    assert_same_as_fresh(&site);
+    // One damaged shard costs only its own posts.
+    let biggest = post_shards(&site)
+        .into_iter()
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap();
+    corrupt(&biggest);
+    let report = rebuild(&site);
+    assert!(
+        report.posts_parsed > 0 && report.posts_parsed < POSTS / 4,
+        "{} parsed",
+        report.posts_parsed
+    );
     assert_same_as_fresh(&site);
 }
 
@@ -240,8 +280,8 @@ fn pretend_written_by(path: &Path, version: &str) {
 fn a_cache_from_another_version_is_discarded() {
     let site = built_site();
     let other = "9".repeat(env!("CARGO_PKG_VERSION").len());
-    for kind in ["posts", "pages"] {
-        pretend_written_by(&site.root().join(format!(".gazette/{kind}.bin")), &other);
+    for path in state_files(&site) {
+        pretend_written_by(&path, &other);
     }
     let stderr = site.build_ok(&[]);
     assert!(
@@ -356,5 +396,151 @@ fn retitling_a_post_updates_its_neighbours_and_related_posts() {
             "{page:?} shows the new title but was not rewritten"
         );
     }
+    assert_same_as_fresh(&site);
+}
+
+/// Rebuilds through the binary with gazette's debug log, and returns how many
+/// extra-file groups were made again (of how many) and how many documents
+/// the search index tokenised.
+fn rebuild_counting_extras(site: &Site) -> (usize, usize, usize) {
+    let out = site
+        .gazette(&["build"])
+        .env("GAZETTE_LOG", "gazette=debug")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let number_after = |prefix: &str| -> Vec<usize> {
+        let line = stderr
+            .lines()
+            .find_map(|l| l.split_once(prefix).map(|(_, rest)| rest.to_string()))
+            .unwrap_or_else(|| panic!("no `{prefix}` in {stderr}"));
+        line.split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect()
+    };
+    let groups = number_after("extras: ");
+    let tokenised = number_after("search: ")[0];
+    (groups[0], groups[1], tokenised)
+}
+
+fn feed_of(site: &Site, term: &str) -> String {
+    std::fs::read_to_string(site.output().join(term).join("atom.xml")).unwrap()
+}
+
+#[test]
+fn editing_a_post_remakes_only_the_feeds_that_list_it_and_patches_search() {
+    let site = built_site();
+    let before = stamps(&site.output());
+    // Post 30: tags t4 and t0, category Cat2; every term feed lists it.
+    let text = post_text(
+        "Post 30 with a zebra title",
+        "2023-02-03 06:30:00",
+        "categories: [Cat2]\ntags: [t4, t0]\nslug: p30\n",
+        "<p>Quokka body.</p>",
+    );
+    site.post("c0/p30.md", &text);
+    let (made, groups, tokenised) = rebuild_counting_extras(&site);
+    assert_eq!(tokenised, 1, "only the edited post is tokenised");
+    // Its three term feeds and the search index (not the site feeds: the post
+    // is not among the newest).
+    assert!(made <= 5 && made * 4 < groups, "{made} of {groups} remade");
+    for term in ["tags/t4", "tags/t0"] {
+        assert!(feed_of(&site, term).contains("zebra"), "{term}");
+    }
+    assert!(!feed_of(&site, "tags/t1").contains("zebra"));
+    let written = written_between(&before, &stamps(&site.output()));
+    assert!(
+        !written.contains(&PathBuf::from("tags/t1/atom.xml")),
+        "{written:?}"
+    );
+    let shards = written
+        .iter()
+        .filter(|p| p.starts_with("search/terms"))
+        .count();
+    assert!(shards >= 1, "{written:?}");
+    assert_same_as_fresh(&site);
+}
+
+#[test]
+fn a_deleted_post_leaves_the_feeds_and_the_search_index() {
+    let site = built_site();
+    let shard_text = |site: &Site| {
+        snapshot(&site.output().join("search"))
+            .into_values()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .collect::<String>()
+    };
+    assert!(shard_text(&site).contains("/p42/"));
+    assert!(feed_of(&site, "tags/t3").contains("/p42/"));
+    std::fs::remove_file(site.root().join("content/c2/p42.md")).unwrap();
+    let (_, _, tokenised) = rebuild_counting_extras(&site);
+    assert_eq!(tokenised, POSTS - 1, "documents are renumbered: made whole");
+    assert!(!shard_text(&site).contains("/p42/"));
+    assert!(!feed_of(&site, "tags/t3").contains("/p42/"));
+    assert_same_as_fresh(&site);
+}
+
+#[test]
+fn a_post_that_changes_tags_leaves_the_old_term_feed_and_search_term() {
+    let site = built_site();
+    assert!(feed_of(&site, "tags/t0").contains("/p30/"));
+    let text = std::fs::read_to_string(site.root().join("content/c0/p30.md")).unwrap();
+    site.post(
+        "c0/p30.md",
+        &text.replace("tags: [t4, t0]", "tags: [t4, walrus]"),
+    );
+    let (_, _, tokenised) = rebuild_counting_extras(&site);
+    assert_eq!(tokenised, 1, "same numbering: patched");
+    assert!(!feed_of(&site, "tags/t0").contains("/p30/"));
+    assert!(feed_of(&site, "tags/walrus").contains("/p30/"));
+    assert_same_as_fresh(&site);
+    // And back: the term disappears from the index again.
+    site.post("c0/p30.md", &text);
+    let (_, _, tokenised) = rebuild_counting_extras(&site);
+    assert_eq!(tokenised, 1);
+    assert!(!site.output().join("tags/walrus").exists());
+    assert_same_as_fresh(&site);
+}
+
+#[test]
+fn editing_a_post_older_than_every_feed_window_remakes_only_search() {
+    let site = Site::new();
+    std::fs::write(
+        site.root().join("config.toml"),
+        format!("{}[feeds]\nlimit = 2\n", incremental_common::CONFIG),
+    )
+    .unwrap();
+    site.many_posts(POSTS);
+    rebuild(&site);
+    // Post 0 is the oldest of the site and of each of its terms.
+    let path = site.root().join("content/c0/p0.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Body of post 0.", "Pangolin body.")).unwrap();
+    let (made, groups, tokenised) = rebuild_counting_extras(&site);
+    assert_eq!((made, tokenised), (1, 1), "of {groups} groups");
+    assert_same_as_fresh(&site);
+}
+
+#[test]
+fn a_hand_edited_search_file_is_made_again_not_patched() {
+    let site = built_site();
+    let shard = site.output().join("search/terms/0.bin");
+    let stale = std::fs::read(&shard).unwrap();
+    let path = site.root().join("content/c0/p30.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("Body of post 30.", "Okapi body.")).unwrap();
+    rebuild(&site);
+    // A shard that parses but is not the one the last build wrote, then a
+    // defaced document chunk: neither may be patched or kept.
+    std::fs::write(&shard, stale).unwrap();
+    std::fs::write(&path, text.replace("Body of post 30.", "Eland body.")).unwrap();
+    let (_, _, tokenised) = rebuild_counting_extras(&site);
+    assert_eq!(tokenised, POSTS);
+    assert_same_as_fresh(&site);
+    std::fs::write(site.output().join("search/docs/0.json"), b"defaced").unwrap();
+    std::fs::write(&path, text.replace("Body of post 30.", "Gnu body.")).unwrap();
+    let (_, _, tokenised) = rebuild_counting_extras(&site);
+    assert_eq!(tokenised, POSTS);
     assert_same_as_fresh(&site);
 }

@@ -4,6 +4,7 @@
 //! the current output instead of rendered ([`pages`]). Both are checked against
 //! the gazette version and discarded, never trusted, when damaged or foreign.
 
+pub mod extras;
 pub mod pages;
 pub mod posts;
 
@@ -27,21 +28,20 @@ pub fn analyse(
         options
             .cache
             .then(|| posts::load_for(&options.root, config))
-            .flatten()
     });
     let read = report.timed("load+clean", || {
         posts::read(&options.content, &options.root, config, old)
     });
     report.posts_parsed = read.parsed;
-    report.problems.extend(read.problems);
-    let mut cache = read.cache;
     if read.changed {
         report.timed("save cache", || {
-            if let Err(e) = posts::save(&options.root, &cache) {
+            if let Err(e) = posts::save(&options.root, &read) {
                 tracing::warn!("cannot save the post cache: {e}");
             }
         });
     }
+    report.problems.extend(read.problems);
+    let mut cache = read.cache;
 
     let now = jiff::Zoned::now().with_time_zone(config.timezone.clone());
     let selection = Selection {
@@ -49,7 +49,7 @@ pub fn analyse(
         future: options.future,
         drafts: options.drafts,
     };
-    let mut published = Published::default();
+    let mut published = Vec::new();
     let mut posts = Vec::with_capacity(cache.entries.len());
     for (path, entry) in &mut cache.entries {
         report.problems.append(&mut entry.problems);
@@ -58,7 +58,7 @@ pub fn analyse(
         };
         match prepare::held_back_as(post.meta.draft, &post.date, &selection) {
             None => {
-                published.0.insert(path.clone(), entry.hash);
+                published.push((path.clone(), entry.hash));
                 posts.push(post);
             }
             Some(why) => {
@@ -71,6 +71,9 @@ pub fn analyse(
         }
     }
     drop(cache);
+    // Found in walk order, so mostly sorted already: one cheap sort, not an
+    // insert (many path comparisons) per post.
+    let published = Published::from(published);
     let inspected = vec![(); posts.len()];
     index_and_plan(posts, inspected, published, config, theme, report)
 }

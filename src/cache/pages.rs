@@ -4,6 +4,7 @@
 //! the current output file is linked into staging as it is.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -33,9 +34,8 @@ pub struct PageManifest {
     pub site_key: [u8; 32],
     /// Output-relative path → entry, for every rendered page.
     pub pages: HashMap<String, PageEntry>,
-    /// Feeds, sitemaps, search files: they depend on nothing the site key
-    /// does not cover, so they are kept as a whole or made again as a whole.
-    pub extras: Vec<(String, FileStamp)>,
+    /// Feeds, sitemaps, search files, by group.
+    pub extras: super::extras::ExtraFiles,
     /// [`structure_key`] of that build.
     pub structure_key: [u8; 32],
     /// The published posts' text hashes that build saw.
@@ -80,13 +80,21 @@ pub fn structure_key(
     let mut hasher = blake3::Hasher::new();
     hasher.update(&super::posts::config_key(config));
     hasher.update(templates);
-    let mut text = serde_json::to_string(&renderer.site).unwrap_or_default();
+    let site = serde_json::to_string(&renderer.site).unwrap_or_default();
+    hash_str(&mut hasher, &site);
     for p in &index.posts {
-        let place = (&p.dir, &p.url, &p.published, &p.local_time, &p.source);
-        let links = (&p.categories, &p.tags, &p.author);
-        text.push_str(&format!("{place:?}{links:?}"));
+        for text in [&p.dir, &p.url, &p.published, &p.local_time] {
+            hash_str(&mut hasher, text);
+        }
+        hasher.update(p.source.as_os_str().as_encoded_bytes());
+        hasher.update(&[0xFF]);
+        for trail in &p.categories {
+            hash_links(&mut hasher, trail);
+        }
+        hasher.update(&[0xFE]);
+        hash_links(&mut hasher, &p.tags);
+        hash_links(&mut hasher, p.author.as_slice());
     }
-    hasher.update(text.as_bytes());
     // Terms only: the lookup maps beside them are derived and unordered.
     let taxonomies = (
         &index.categories.terms,
@@ -94,8 +102,26 @@ pub fn structure_key(
         &index.authors.terms,
         &index.archives,
     );
-    hasher.update(format!("{taxonomies:?}").as_bytes());
+    // Written straight into the hasher: the text is megabytes at 50k posts.
+    let mut buffered = std::io::BufWriter::with_capacity(16 * 1024, &mut hasher);
+    let _ = write!(buffered, "{taxonomies:?}");
+    let _ = std::io::Write::flush(&mut buffered);
+    drop(buffered);
     *hasher.finalize().as_bytes()
+}
+
+/// A string, length first so that consecutive strings cannot run together.
+pub fn hash_str(hasher: &mut blake3::Hasher, text: &str) {
+    hasher.update(&(text.len() as u64).to_le_bytes());
+    hasher.update(text.as_bytes());
+}
+
+fn hash_links(hasher: &mut blake3::Hasher, links: &[crate::model::Link]) {
+    hasher.update(&(links.len() as u64).to_le_bytes());
+    for link in links {
+        hash_str(hasher, &link.name);
+        hash_str(hasher, &link.url);
+    }
 }
 
 impl PageManifest {
@@ -187,11 +213,15 @@ pub fn render_and_write(
     let bar = crate::progress::bar(jobs.len() as u64, progress);
     let same_site = old.site_key == keys.site;
     let same_structure = old.structure_key == keys.structure;
+    let (old_hashes, new_hashes) = (old.published.by_bytes(), keys.published.by_bytes());
     let changed: Vec<bool> = renderer
         .index
         .posts
         .iter()
-        .map(|p| old.published.0.get(&p.source) != keys.published.0.get(&p.source))
+        .map(|p| {
+            let source = p.source.as_os_str().as_encoded_bytes();
+            old_hashes.get(source) != new_hashes.get(source)
+        })
         .collect();
     let examined = std::sync::atomic::AtomicUsize::new(0);
     let done: Vec<(String, PageEntry, bool)> = jobs
@@ -258,29 +288,14 @@ pub fn render_and_write(
     })
 }
 
-/// Stages the feeds, sitemaps, robots.txt and search files: kept as they are
-/// when the site key is unchanged and every one of them is still the file the
-/// last build wrote, made again otherwise (identical files are still kept).
-pub fn write_extras(
+/// Stages the feeds, sitemaps, robots.txt and search files; see
+/// [`super::extras::write_extras`].
+pub fn write_extras<'a>(
     old: &PageManifest,
     site_key: &[u8; 32],
     staging: &Staging,
-    make: impl FnOnce() -> Vec<(String, Vec<u8>)>,
-) -> anyhow::Result<Vec<(String, FileStamp)>> {
-    let intact = old.site_key == *site_key
-        && !old.extras.is_empty()
-        && old
-            .extras
-            .par_iter()
-            .all(|(path, stamp)| staging.is_current(path, stamp));
-    if intact {
-        for (path, stamp) in &old.extras {
-            staging.keep(path, stamp)?;
-        }
-        return Ok(old.extras.clone());
-    }
-    make()
-        .par_iter()
-        .map(|(path, bytes)| Ok((path.clone(), staging.write(path, bytes)?)))
-        .collect()
+    groups: impl FnOnce() -> Vec<super::extras::ExtraGroup<'a>>,
+) -> anyhow::Result<super::extras::ExtraFiles> {
+    let same_site = old.site_key == *site_key;
+    super::extras::write_extras(&old.extras, same_site, staging, groups)
 }

@@ -10,7 +10,7 @@ use super::tokenize::MAX_WORD_CHARS;
 use super::{SearchDoc, DOCS_PER_CHUNK, SNIPPET_SOURCE_CHARS, TARGET_SHARD_BYTES};
 
 const FORMAT_VERSION: u32 = 1;
-const SHARD_MAGIC: &[u8; 4] = b"GZS1";
+pub const SHARD_MAGIC: &[u8; 4] = b"GZS1";
 
 #[derive(Serialize)]
 struct Manifest {
@@ -23,15 +23,23 @@ struct Manifest {
 }
 
 /// A term's posting list as its shard stores it.
-struct Encoded {
-    hash: u32,
-    docs: u32,
-    payload: Vec<u8>,
-    bitmap: bool,
+pub struct Encoded {
+    pub hash: u32,
+    pub docs: u32,
+    pub payload: Vec<u8>,
+    pub bitmap: bool,
 }
 
 /// All index files: the manifest first, then shards, then document chunks.
 pub fn write(docs: &[&SearchDoc], terms: Vec<(OwnedTerm, Postings)>) -> Vec<(String, Vec<u8>)> {
+    write_counted(docs, terms).0
+}
+
+/// [`write`], and how many shards there are.
+pub fn write_counted(
+    docs: &[&SearchDoc],
+    terms: Vec<(OwnedTerm, Postings)>,
+) -> (Vec<(String, Vec<u8>)>, usize) {
     let terms: Vec<(OwnedTerm, Encoded)> = terms
         .into_par_iter()
         .map(|(term, postings)| (term, encode_postings(postings)))
@@ -44,34 +52,57 @@ pub fn write(docs: &[&SearchDoc], terms: Vec<(OwnedTerm, Postings)>) -> Vec<(Str
     let shard_files: Vec<(String, Vec<u8>)> = shards
         .into_par_iter()
         .enumerate()
-        .map(|(index, terms)| (format!("search/terms/{index}.bin"), encode_shard(terms)))
+        .map(|(index, terms)| (shard_path(index), encode_shard(terms)))
         .collect();
     let doc_files: Vec<(String, Vec<u8>)> = docs
         .par_chunks(DOCS_PER_CHUNK)
         .enumerate()
-        .map(|(index, chunk)| (format!("search/docs/{index}.json"), encode_docs(chunk)))
+        .map(|(index, chunk)| (docs_path(index), encode_docs(chunk)))
         .collect();
+    let hashes: Vec<(String, [u8; 32])> = shard_files
+        .par_iter()
+        .chain(&doc_files)
+        .map(|(path, bytes)| (path.clone(), *blake3::hash(bytes).as_bytes()))
+        .collect();
+    let mut files = Vec::with_capacity(1 + shard_files.len() + doc_files.len());
+    files.push((
+        MANIFEST_PATH.to_string(),
+        manifest(docs.len(), shard_count, &hashes),
+    ));
+    files.extend(shard_files);
+    files.extend(doc_files);
+    (files, shard_count)
+}
+
+pub const MANIFEST_PATH: &str = "search/index.json";
+
+pub fn shard_path(index: usize) -> String {
+    format!("search/terms/{index}.bin")
+}
+
+pub fn docs_path(index: usize) -> String {
+    format!("search/docs/{index}.json")
+}
+
+/// `index.json`. `hashes`: every shard's and document chunk's path and blake3,
+/// in that order, for the build id.
+pub fn manifest(docs: usize, shards: usize, hashes: &[(String, [u8; 32])]) -> Vec<u8> {
     let manifest = Manifest {
         version: FORMAT_VERSION,
-        build: build_id(shard_files.iter().chain(&doc_files)),
-        docs: docs.len(),
-        shards: shard_count,
+        build: build_id(hashes),
+        docs,
+        shards,
         chunk: DOCS_PER_CHUNK,
         max_word: MAX_WORD_CHARS,
     };
-    let manifest_bytes = serde_json::to_vec(&manifest).unwrap_or_default();
-    let mut files = Vec::with_capacity(1 + shard_files.len() + doc_files.len());
-    files.push(("search/index.json".to_string(), manifest_bytes));
-    files.extend(shard_files);
-    files.extend(doc_files);
-    files
+    serde_json::to_vec(&manifest).unwrap_or_default()
 }
 
 /// The smaller of the two payload forms: the delta list as built, or, for a term
 /// in a large share of documents, a bitmap over documents `0..end` (bit `d % 8`
 /// of byte `d / 8`) followed by the title documents as a plain delta list
 /// (`doc - previous - 1`, from `previous = -1`), the bitmap prefixed by its length.
-fn encode_postings(postings: Postings) -> Encoded {
+pub fn encode_postings(postings: Postings) -> Encoded {
     let bitmap_len = (postings.end() as usize).div_ceil(8);
     let mut encoded = Encoded {
         hash: postings.hash,
@@ -112,6 +143,12 @@ fn shard_count(terms: &[(OwnedTerm, Encoded)]) -> usize {
         .par_iter()
         .map(|(term, encoded)| term.as_term().with_bytes(<[u8]>::len) + encoded.payload.len() + 6)
         .sum();
+    shard_count_for(total)
+}
+
+/// The shard count for terms totalling `total` bytes: for each term its UTF-8
+/// length, its payload length and 6.
+pub fn shard_count_for(total: usize) -> usize {
     total.div_ceil(TARGET_SHARD_BYTES).max(1)
 }
 
@@ -122,25 +159,33 @@ fn encode_shard(mut terms: Vec<(OwnedTerm, Encoded)>) -> Vec<u8> {
     });
     let size: usize = terms.iter().map(|(_, e)| e.payload.len() + 16).sum();
     let mut out = Vec::with_capacity(size + 8);
-    out.extend_from_slice(SHARD_MAGIC);
-    write_varint(&mut out, terms.len() as u64);
+    write_shard_start(&mut out, terms.len());
     for (term, encoded) in terms {
-        term.as_term().with_bytes(|bytes| {
-            write_varint(&mut out, bytes.len() as u64);
-            out.extend_from_slice(bytes);
-        });
-        write_varint(&mut out, u64::from(encoded.docs));
-        write_varint(
-            &mut out,
-            (encoded.payload.len() as u64) << 1 | u64::from(encoded.bitmap),
-        );
-        out.extend_from_slice(&encoded.payload);
+        term.as_term()
+            .with_bytes(|bytes| write_shard_term(&mut out, bytes, &encoded));
     }
     out
 }
 
+pub fn write_shard_start(out: &mut Vec<u8>, terms: usize) {
+    out.extend_from_slice(SHARD_MAGIC);
+    write_varint(out, terms as u64);
+}
+
+/// One term of a shard; terms must come in ascending UTF-8 order.
+pub fn write_shard_term(out: &mut Vec<u8>, term: &[u8], encoded: &Encoded) {
+    write_varint(out, term.len() as u64);
+    out.extend_from_slice(term);
+    write_varint(out, u64::from(encoded.docs));
+    write_varint(
+        out,
+        (encoded.payload.len() as u64) << 1 | u64::from(encoded.bitmap),
+    );
+    out.extend_from_slice(&encoded.payload);
+}
+
 /// `[url, title, date, source, snippet source]` per document.
-fn encode_docs(chunk: &[&SearchDoc]) -> Vec<u8> {
+pub fn encode_docs(chunk: &[&SearchDoc]) -> Vec<u8> {
     let rows: Vec<(Cow<str>, &str, &str, &str, &str)> = chunk
         .iter()
         .map(|doc| {
@@ -214,13 +259,13 @@ fn prefix(text: &str) -> &str {
     }
 }
 
-/// A short content hash over every file, for cache busting.
-fn build_id<'f>(files: impl Iterator<Item = &'f (String, Vec<u8>)>) -> String {
+/// A short hash over every file's path and content hash, for cache busting.
+fn build_id(hashes: &[(String, [u8; 32])]) -> String {
     let mut hasher = blake3::Hasher::new();
-    for (path, bytes) in files {
+    for (path, hash) in hashes {
+        hasher.update(&(path.len() as u64).to_le_bytes());
         hasher.update(path.as_bytes());
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
+        hasher.update(hash);
     }
     hasher.finalize().to_hex()[..12].to_string()
 }

@@ -33,6 +33,7 @@
 //! Documents are numbered newest first, so ascending document number is recency
 //! order and a posting list's first entries are its newest documents.
 
+pub mod incremental;
 pub mod postings;
 pub mod tokenize;
 
@@ -67,16 +68,17 @@ pub struct SearchDoc<'a> {
 /// bytes). Pure and deterministic: the same posts give the same bytes. (`config`
 /// has no search settings yet; it is taken so adding some changes no caller.)
 pub fn build_index(_config: &Config, docs: &[SearchDoc]) -> Vec<(String, Vec<u8>)> {
-    let ordered = in_id_order(docs);
+    let ordered: Vec<&SearchDoc> = id_order(docs).into_iter().map(|i| &docs[i]).collect();
     let terms = postings::build(ordered.len(), |i| doc_text(ordered[i]));
     files::write(&ordered, terms)
 }
 
-/// `docs` by date, newest first; equal dates by URL, so numbering is stable.
-fn in_id_order<'d, 'a>(docs: &'d [SearchDoc<'a>]) -> Vec<&'d SearchDoc<'a>> {
-    let mut ordered: Vec<&SearchDoc> = docs.iter().collect();
-    ordered.par_sort_by(|a, b| newest_first(a.post, b.post));
-    ordered
+/// Positions of `docs` by date, newest first; equal dates by URL, so numbering
+/// is stable.
+fn id_order(docs: &[SearchDoc]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.par_sort_by(|&a, &b| newest_first(docs[a].post, docs[b].post));
+    order
 }
 
 /// What is searchable in a document: the title (flagged as such), then its source

@@ -218,6 +218,16 @@ pub fn build(
         .collect()
 }
 
+/// A document's distinct terms as UTF-8, each flagged when the title has it.
+pub fn doc_terms(text: &DocText) -> Vec<(Vec<u8>, bool)> {
+    let mut cjk = TermSet::default();
+    distinct_tokens(text, &mut cjk, 1)
+        .tokens
+        .iter()
+        .map(|token| (token.term.with_bytes(<[u8]>::to_vec), token.in_title))
+        .collect()
+}
+
 /// A document's distinct terms, each flagged when the title has it (the title is
 /// read first, and the first occurrence's flag is kept), grouped by partition.
 fn distinct_tokens<'t>(
