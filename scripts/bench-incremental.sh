@@ -8,6 +8,7 @@
 # Env:   RUNS (default 3), WORK (default /tmp/gazette-bench-inc), SHARED (default ../shared)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-common.sh
 SIZES=("${@:-5000}")
 RUNS=${RUNS:-3}
 WORK=${WORK:-/tmp/gazette-bench-inc}
@@ -25,14 +26,7 @@ timed_build() {
   /usr/bin/time -f '%e %U %S' -o "$out" "$GAZETTE" build -q --root "$1" 2>/dev/null
   awk '{printf "%s %.2f\n", $1, $2 + $3}' "$out"; rm -f "$out"
 }
-# Earlier runs' outputs are moved aside and deleted when the script ends, as in
-# scripts/bench.sh: on ext4 without a journal, making files within minutes of
-# deleting thousands is slowed by the allocator probing the freed inodes, and the
-# first edit after a cold build makes a directory per page.
-TRASH="$WORK/trash"
-mkdir -p "$TRASH"
-set_aside() { for d in "$@"; do [ ! -e "$d" ] || mv "$d" "$(mktemp -d "$TRASH/run.XXXXXX")/"; done; }
-trap 'rm -rf "$TRASH"' EXIT
+trash_init "$WORK"
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
@@ -41,7 +35,7 @@ echo "|---|---|---|---|---|---|---|---|"
 for N in "${SIZES[@]}"; do
   site="$WORK/site-$N"
   [ -d "$site/content" ] || python3 "$SHARED/bench/gen_corpus.py" "$N" "$site/content" >/dev/null
-  printf 'title = "News archive"\nbase_url = "https://archive.example.org"\ntimezone = "Asia/Shanghai"\npaginate = 10\n' >"$site/config.toml"
+  bench_config "$site"
   # A post in the middle of the archive, edited by appending a paragraph per run.
   victim=$(find "$site/content" -name '*.md' | sort | awk -v n="$N" 'NR == int(n/2)')
   cp "$victim" "$WORK/victim-$N.orig"

@@ -15,6 +15,7 @@
 #        NO_WRITE=1          print only, leave BENCHMARKS.md alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-common.sh
 SIZES=("${@:-20000}")
 [ $# -gt 0 ] || SIZES=(20000 100000)
 RUNS=${RUNS:-3}
@@ -42,15 +43,7 @@ measure() {
   rm -f "$timing"
 }
 
-# Outputs of earlier runs are moved aside, not deleted, until the script ends.
-# On ext4 without a journal (this machine's disk), creating files within minutes of
-# deleting many others is several times slower: the allocator skips inodes freed
-# "recently" (fs/ext4/ialloc.c, recently_deleted), probing each one. Deleting one
-# run's 45k-220k files just before the next run would time that, not the tools.
-TRASH="$WORK/trash"
-mkdir -p "$TRASH"
-set_aside() { for d in "$@"; do [ ! -e "$d" ] || mv "$d" "$(mktemp -d "$TRASH/run.XXXXXX")/"; done; }
-trap 'rm -rf "$TRASH"' EXIT
+trash_init "$WORK"
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "NaN"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
@@ -72,7 +65,7 @@ for N in "${SIZES[@]}"; do
     cp -r "$corpus" "$hugo_dir/content/posts"
   fi
   site="$WORK/site-$N"; mkdir -p "$site"
-  printf 'title = "News archive"\nbase_url = "https://archive.example.org"\ntimezone = "Asia/Shanghai"\npaginate = 10\n' >"$site/config.toml"
+  bench_config "$site"
   declare -A times=() mems=()
   pages_reported=0
   for _ in $(seq "$RUNS"); do

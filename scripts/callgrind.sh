@@ -8,6 +8,7 @@
 #        SHARED (../shared), KEEP=1 keeps callgrind.out for callgrind_annotate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench-common.sh
 N=${1:-2000}
 WORK=${WORK:-/dev/shm/gazette-callgrind}
 SHARED=${SHARED:-../shared}
@@ -15,7 +16,7 @@ command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgri
 cargo build --release -q
 mkdir -p "$WORK/site"
 [ -d "$WORK/corpus-$N" ] || python3 "$SHARED/bench/gen_corpus.py" "$N" "$WORK/corpus-$N" >/dev/null
-printf 'title = "News archive"\nbase_url = "https://archive.example.org"\ntimezone = "Asia/Shanghai"\npaginate = 10\n' >"$WORK/site/config.toml"
+bench_config "$WORK/site"
 rm -rf "$WORK/site/public" "$WORK/site/.public.staging" "$WORK/site/.gazette"
 out="$WORK/callgrind.out"
 RAYON_NUM_THREADS=1 valgrind --tool=callgrind --callgrind-out-file="$out" \
