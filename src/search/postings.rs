@@ -137,7 +137,6 @@ impl Partition {
                 None => self.words.entry(word.into()).or_default(),
             },
         };
-        postings.hash = token.hash;
         postings.push(doc, token.in_title);
     }
 }
@@ -145,7 +144,10 @@ impl Partition {
 /// One distinct term of one document.
 #[derive(Clone, Copy)]
 struct Token<'t> {
-    hash: u32,
+    /// Picks the term's partition. Not the shard hash: that one hashes the term's
+    /// UTF-8, and is computed once per distinct term when the partitions are done
+    /// rather than for every document that has the term.
+    partition_key: u64,
     term: Term<'t>,
     in_title: bool,
 }
@@ -215,6 +217,10 @@ pub fn build(
                 .map(|(word, p)| (OwnedTerm::Word(word), p));
             cjk.chain(words)
         })
+        .map(|(term, mut postings)| {
+            postings.hash = term.as_term().with_bytes(shard_hash);
+            (term, postings)
+        })
         .collect()
 }
 
@@ -260,7 +266,7 @@ fn distinct_tokens<'t>(
     let tokens: Vec<Token> = cjk
         .chain(words)
         .map(|(term, in_title)| Token {
-            hash: term.with_bytes(shard_hash),
+            partition_key: partition_key(&term),
             term,
             in_title,
         })
@@ -268,9 +274,19 @@ fn distinct_tokens<'t>(
     group_by_partition(tokens, partition_count)
 }
 
-/// A counting sort of `tokens` by `hash % partition_count`.
+/// Spreads terms over partitions: a multiply for packed CJK terms, FNV for words.
+fn partition_key(term: &Term) -> u64 {
+    let mut hasher = FastHasher::default();
+    match term {
+        Term::Cjk(key) => hasher.write_u64(*key),
+        Term::Word(word) => hasher.write(word.as_bytes()),
+    }
+    hasher.finish()
+}
+
+/// A counting sort of `tokens` by `partition_key % partition_count`.
 fn group_by_partition(tokens: Vec<Token<'_>>, partition_count: usize) -> DocTokens<'_> {
-    let partition = |token: &Token| token.hash as usize % partition_count;
+    let partition = |token: &Token| (token.partition_key % partition_count as u64) as usize;
     let mut bounds = vec![0u32; partition_count + 1];
     for token in &tokens {
         bounds[partition(token) + 1] += 1;
