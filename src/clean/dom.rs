@@ -3,7 +3,7 @@
 //! attributes change, because scraper caches `id` and `class` inside the element.
 
 use ego_tree::NodeId;
-use html5ever::{namespace_url, ns, Attribute, LocalName, QualName};
+use html5ever::{ns, Attribute, LocalName, QualName};
 use scraper::node::{Element, Text};
 use scraper::{ElementRef, Html, Node};
 
