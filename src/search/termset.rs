@@ -37,9 +37,23 @@ impl TermSet {
 
     /// Empties the set for the next document; a table grown by one huge document
     /// shrinks back so later small ones don't pay to clear it.
+    /// A table only lightly used is emptied slot by slot rather than whole: most
+    /// documents fill a few hundred slots of a table that an earlier long one grew.
     pub fn clear(&mut self) {
-        if self.slots.len() > INITIAL_SLOTS * 4 && self.distinct.len() * 8 < self.slots.len() {
+        let sparse = self.distinct.len() * 8 < self.slots.len();
+        if self.slots.len() > INITIAL_SLOTS * 4 && sparse {
             self.slots = vec![0; INITIAL_SLOTS];
+        } else if sparse {
+            // Every key's slot is found before any is emptied: a probe stops at
+            // the first empty slot, so emptying as we go would hide later keys.
+            let used: Vec<usize> = self
+                .distinct
+                .iter()
+                .map(|&(key, _)| slot_of(&self.slots, key))
+                .collect();
+            for at in used {
+                self.slots[at] = 0;
+            }
         } else {
             self.slots.fill(0);
         }
@@ -57,19 +71,21 @@ impl TermSet {
 
 /// Puts `key` in `slots` (a power of two long, never full); false if already there.
 fn place(slots: &mut [u64], key: u64) -> bool {
+    let at = slot_of(slots, key);
+    let empty = slots[at] == 0;
+    slots[at] = key + 1;
+    empty
+}
+
+/// The slot holding `key`, or the empty slot where it belongs.
+fn slot_of(slots: &[u64], key: u64) -> usize {
     let mask = slots.len() - 1;
     let stored = key + 1;
     let mut at = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask;
-    loop {
-        match slots[at] {
-            0 => {
-                slots[at] = stored;
-                return true;
-            }
-            s if s == stored => return false,
-            _ => at = (at + 1) & mask,
-        }
+    while slots[at] != 0 && slots[at] != stored {
+        at = (at + 1) & mask;
     }
+    at
 }
 
 #[cfg(test)]
@@ -103,5 +119,35 @@ mod tests {
         set.insert(1, true);
         set.clear();
         assert_eq!(set.slots.len(), INITIAL_SLOTS);
+    }
+
+    /// The sparse clear empties every slot, keys further along a probe chain
+    /// included, and reinserted keys count as new.
+    #[test]
+    fn a_sparse_clear_empties_every_slot() {
+        let mut set = TermSet::default();
+        for key in 0..3_000u64 {
+            set.insert(key, false);
+        }
+        set.clear(); // dense: the whole table is filled with zeros
+                     // xorshift64 keys: about 40 of them share a home slot with another (a
+                     // counting sequence would not, the multiplicative hash spreads it evenly).
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let keys: Vec<u64> = (0..900)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x
+            })
+            .collect();
+        for round in 0..3 {
+            for &key in &keys {
+                set.insert(key, round == 0);
+            }
+            assert_eq!(set.distinct().len(), keys.len(), "round {round}");
+            set.clear();
+            assert!(set.slots.iter().all(|&slot| slot == 0), "round {round}");
+        }
     }
 }
