@@ -134,30 +134,69 @@ pub fn load_config(options: &BuildOptions) -> anyhow::Result<Config> {
 /// an `Err` means the site could not be built at all (bad config, theme, output).
 pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     let mut report = BuildReport::default();
-    let config = load_config(options)?;
-    ensure_content_dir(options)?;
-    let output = write::check_output(&options.output, &options.root, &options.content)?;
-    let _lock = BuildLock::acquire(&options.root, options.if_locked, |path| {
-        tracing::warn!(
-            "waiting for another build of this site to finish (lock {})",
-            path.display()
-        )
-    })?;
-    write::remove_stale_staging(&output)?;
-    let stop = || stop_requested(options);
-    let theme = theme::load(&options.root, &config.theme)?;
-    let tera = render::compile(&theme)?;
-    let site = cache::analyse(options, &config, &theme, &mut report);
-    stop()?;
+    let setup = Setup::open(options)?;
+    let site = cache::analyse(options, &setup.config, &setup.theme, &mut report);
+    stop_requested(options)?;
+    let staging = Staging::begin(&setup.output)?;
+    let manifest = write_site(options, &setup, &site, &staging, &mut report)?;
+    if options.strict && !report.problems.is_empty() {
+        bail!(StrictFailure(report));
+    }
+    publish(options, staging, manifest, &mut report)?;
+    Ok(report)
+}
 
-    let staging = Staging::begin(&output)?;
-    let renderer = Renderer::new(&tera, &config, &site.index, &site.posts);
+/// What every stage reads and nothing changes: the config, the checked output
+/// path, the theme and its compiled templates. Holds the site's build lock.
+struct Setup {
+    config: Config,
+    output: PathBuf,
+    theme: theme::Theme,
+    tera: tera::Tera,
+    _lock: BuildLock,
+}
+
+impl Setup {
+    fn open(options: &BuildOptions) -> anyhow::Result<Setup> {
+        let config = load_config(options)?;
+        ensure_content_dir(options)?;
+        let output = write::check_output(&options.output, &options.root, &options.content)?;
+        let lock = BuildLock::acquire(&options.root, options.if_locked, |path| {
+            tracing::warn!(
+                "waiting for another build of this site to finish (lock {})",
+                path.display()
+            )
+        })?;
+        write::remove_stale_staging(&output)?;
+        let theme = theme::load(&options.root, &config.theme)?;
+        let tera = render::compile(&theme)?;
+        Ok(Setup {
+            config,
+            output,
+            theme,
+            tera,
+            _lock: lock,
+        })
+    }
+}
+
+/// Renders and stages every page, feed, search file and theme asset, keeping
+/// those whose inputs did not change; returns what the next build compares to.
+fn write_site(
+    options: &BuildOptions,
+    setup: &Setup,
+    site: &Analysis<()>,
+    staging: &Staging,
+    report: &mut BuildReport,
+) -> anyhow::Result<PageManifest> {
+    let stop = || stop_requested(options);
+    let renderer = Renderer::new(&setup.tera, &setup.config, &site.index, &site.posts);
     let old_pages = match options.cache {
         true => report.timed("load manifest", || PageManifest::load(&options.root)),
         false => PageManifest::default(),
     };
-    let keys = cache::pages::Keys::new(&config, &theme, &site.published, &renderer);
-    let with_search = theme.templates.contains_key("search.html");
+    let keys = cache::pages::Keys::new(&setup.config, &setup.theme, &site.published, &renderer);
+    let with_search = setup.theme.templates.contains_key("search.html");
     // Feeds and search need none of the pages: they are made while pages render,
     // so their serial parts (merging the index, the sitemap) fill idle cores.
     let (pages, extras) = report.timed("render+write, feeds+search", || {
@@ -166,7 +205,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
                 cache::pages::render_and_write(
                     &renderer,
                     &site.jobs,
-                    &staging,
+                    staging,
                     &old_pages,
                     &keys,
                     || Ok(stop()?),
@@ -174,8 +213,8 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
                 )
             },
             || {
-                cache::pages::write_extras(&old_pages, &keys.site, &staging, || {
-                    render::extras(&config, &site, with_search)
+                cache::pages::write_extras(&old_pages, &keys.site, staging, || {
+                    render::extras(&setup.config, site, with_search)
                 })
             },
         )
@@ -183,32 +222,40 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     let (pages, extras) = (pages?, extras?);
     report.pages_rendered = pages.rendered;
     report.pages_examined = pages.examined;
+    report.pages = site.jobs.len() + extras.len();
     stop()?;
     drop(old_pages);
-    report.pages = site.jobs.len() + extras.len();
-    report.timed("static", || copy_statics(&theme, &staging))?;
+    report.timed("static", || copy_statics(&setup.theme, staging))?;
     stop()?;
-    if options.strict && !report.problems.is_empty() {
-        bail!(StrictFailure(report));
-    }
+    Ok(PageManifest {
+        site_key: keys.site,
+        pages: pages.pages,
+        extras,
+        structure_key: keys.structure,
+        published: site.published.clone(),
+    })
+}
+
+/// Swaps the staged site in, then records the build for the next one. A record
+/// that cannot be saved costs the next build its cache, not this one its site.
+fn publish(
+    options: &BuildOptions,
+    staging: Staging,
+    manifest: PageManifest,
+    report: &mut BuildReport,
+) -> anyhow::Result<()> {
     let before = Published::load(&options.root);
     report.files = staging.counts();
     report.timed("swap", || staging.commit())?;
-    report.changes = before.changes_to(&site.published);
-    let saved = site.published.save(&options.root).and_then(|()| {
-        let manifest = PageManifest {
-            site_key: keys.site,
-            pages: pages.pages,
-            extras,
-            structure_key: keys.structure,
-            published: site.published.clone(),
-        };
-        manifest.save(&options.root)
-    });
+    report.changes = before.changes_to(&manifest.published);
+    let saved = manifest
+        .published
+        .save(&options.root)
+        .and_then(|()| manifest.save(&options.root));
     if let Err(e) = saved {
         tracing::warn!("cannot record this build in .gazette/: {e}");
     }
-    Ok(report)
+    Ok(())
 }
 
 /// The build was asked to stop (SIGTERM, SIGINT); nothing was published.
