@@ -21,8 +21,10 @@ GAZETTE=$PWD/target/release/gazette
 listing() { (cd "$1" && find . -type f -printf '%P %T@ %i\n' | sort); }
 changed() { comm -13 <(echo "$1") <(echo "$2") | wc -l; }
 # One build; prints "wall cpu" in seconds (cpu = user + system, steadier on a busy machine).
+# Each build starts with earlier write-back done (`sync`, untimed), as in bench.sh.
 timed_build() {
   local out; out=$(mktemp)
+  sync
   /usr/bin/time -f '%e %U %S' -o "$out" "$GAZETTE" build -q --root "$1" 2>/dev/null
   awk '{printf "%s %.2f\n", $1, $2 + $3}' "$out"; rm -f "$out"
 }
