@@ -204,6 +204,11 @@ mod tests {
                 r#"<img alt="" decoding="async" loading="lazy" referrerpolicy="no-referrer" src="https://a.com/1.jpg" srcset="https://a.com/1.jpg 1x, https://a.com/2.jpg 2x">"#,
             ),
             (
+                // A scraped policy that would leak the page's address is replaced by the configured one.
+                r#"<img src="https://a.com/3.jpg" referrerpolicy="unsafe-url" alt="x">"#,
+                r#"<img alt="x" decoding="async" loading="lazy" referrerpolicy="no-referrer" src="https://a.com/3.jpg">"#,
+            ),
+            (
                 "<img src=\"data:image/png;base64,iVBORw0KGgo=\">",
                 "<img alt=\"\" decoding=\"async\" loading=\"lazy\" referrerpolicy=\"no-referrer\" src=\"data:image/png;base64,iVBORw0KGgo=\">",
             ),
