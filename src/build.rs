@@ -150,7 +150,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     let site = cache::analyse(options, &config, &theme, &mut report);
     stop()?;
 
-    let staging = Staging::begin(&output)?;
+    let staging = Staging::begin(&output)?.recorded_in(&options.root, options.cache);
     let renderer = Renderer::new(&tera, &config, &site.index, &site.posts);
     let old_pages = match options.cache {
         true => report.timed("load manifest", || PageManifest::load(&options.root)),
