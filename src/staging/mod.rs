@@ -280,31 +280,32 @@ impl Staging {
         // directories: the missing directories are made once each, parents
         // first, and each file is one `link` (a staging directory emptied or
         // lost since the last build needs every file linked again).
-        let mut dirs: Vec<PathBuf> = to_link
+        // Planned on the relative paths (already checked when kept): path
+        // components are slow to compare, and a first rebuild links every file.
+        let mut relative_dirs: Vec<&str> = to_link
             .iter()
-            .filter_map(|relative| {
-                let staged = join_inside(&self.dir, relative).ok()?;
-                Some(staged.parent()?.to_path_buf())
-            })
-            .filter(|dir| *dir != self.dir && !occupied.contains(dir))
+            .filter_map(|relative| Some(relative.rsplit_once('/')?.0))
             .collect();
-        dirs.sort_unstable();
-        dirs.dedup();
+        relative_dirs.sort_unstable();
+        relative_dirs.dedup();
+        let mut dirs: Vec<(usize, PathBuf)> = relative_dirs
+            .into_iter()
+            .map(|dir| (dir.matches('/').count(), self.dir.join(dir)))
+            .filter(|(_, dir)| !occupied.contains(dir))
+            .collect();
         // Level by level, each level in parallel: a parent is always made
         // before its children.
-        let depth = |dir: &PathBuf| dir.components().count();
-        dirs.sort_by_key(depth);
-        for level in dirs.chunk_by(|a, b| depth(a) == depth(b)) {
+        dirs.sort_by_key(|(depth, _)| *depth);
+        for level in dirs.chunk_by(|a, b| a.0 == b.0) {
             level
                 .par_iter()
-                .try_for_each(|dir| match std::fs::create_dir(dir) {
+                .try_for_each(|(_, dir)| match std::fs::create_dir(dir) {
                     Ok(()) => Ok(()),
                     Err(_) => make_dirs(&self.dir, dir),
                 })?;
         }
         to_link.par_iter().try_for_each(|relative| {
-            let live = join_inside(&self.output, relative)?;
-            let staged = join_inside(&self.dir, relative)?;
+            let (live, staged) = (self.output.join(relative), self.dir.join(relative));
             if std::fs::hard_link(&live, &staged).is_ok() {
                 return Ok(());
             }
