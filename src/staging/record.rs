@@ -159,3 +159,62 @@ fn ancestors(path: &str) -> impl Iterator<Item = &str> {
         .filter(|(_, c)| *c == '/')
         .map(move |(at, _)| &path[..at])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    /// A staging directory holding `files`, and the record of it.
+    fn staged(files: &[&str]) -> (tempfile::TempDir, Files) {
+        let tmp = tempfile::tempdir().unwrap();
+        let record = files
+            .iter()
+            .map(|relative| {
+                let path = tmp.path().join(relative);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, relative).unwrap();
+                (
+                    relative.to_string(),
+                    std::fs::metadata(&path).unwrap().ino(),
+                )
+            })
+            .collect();
+        (tmp, record)
+    }
+
+    #[test]
+    fn removes_what_the_build_has_not_and_names_what_is_linked() {
+        let (tmp, record) = staged(&["a/index.html", "b", "gone/x/index.html", "c/index.html"]);
+        let dir = tmp.path();
+        // This build made `b` a directory (as writing `b/index.html` does).
+        std::fs::remove_file(dir.join("b")).unwrap();
+        std::fs::create_dir(dir.join("b")).unwrap();
+        std::fs::write(dir.join("b/index.html"), "new").unwrap();
+        let inode = |relative: &str| record.iter().find(|(p, _)| p == relative).unwrap().1;
+        let kept = vec![
+            ("a/index.html".to_string(), inode("a/index.html"), 2),
+            // Its live file has no second link: the staged one is not trusted.
+            ("c/index.html".to_string(), inode("c/index.html"), 1),
+        ];
+        let fresh: HashSet<&str> = ["b/index.html"].into();
+        let (linked, occupied) = reconcile(dir, &record, &kept, &fresh).unwrap().unwrap();
+        assert_eq!(linked, HashSet::from(["a/index.html".to_string()]));
+        assert!(!dir.join("gone").exists());
+        assert!(dir.join("b/index.html").is_file());
+        assert!(occupied.contains(&dir.join("a")));
+    }
+
+    #[test]
+    fn anything_unknown_sends_the_caller_to_a_walk() {
+        let (tmp, record) = staged(&["a/index.html", "gone/x/index.html"]);
+        let kept = vec![("a/index.html".to_string(), record[0].1, 2)];
+        std::fs::write(tmp.path().join("gone/x/note.txt"), "by hand").unwrap();
+        let found = reconcile(tmp.path(), &record, &kept, &HashSet::new()).unwrap();
+        assert!(found.is_none(), "an unknown file in a directory that goes");
+        let (tmp, record) = staged(&["a/index.html"]);
+        std::fs::write(tmp.path().join("CNAME"), "by hand").unwrap();
+        let found = reconcile(tmp.path(), &record, &kept, &HashSet::new()).unwrap();
+        assert!(found.is_none(), "an unknown entry at the top");
+    }
+}
