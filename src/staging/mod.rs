@@ -245,10 +245,6 @@ impl Staging {
             return Ok(());
         }
         self.forget_record()?;
-        let kept_inodes: HashMap<&str, u64> = kept
-            .iter()
-            .map(|(path, inode, _)| (path.as_str(), *inode))
-            .collect();
         let fresh: HashSet<&str> = fresh_files.iter().map(|(p, _)| p.as_str()).collect();
         let recorded = self.recorded.as_ref().and_then(|r| r.record.as_ref());
         // The walk costs a stat per staged file (100k+ on a big first build);
@@ -268,6 +264,10 @@ impl Staging {
             None if self.began_empty => Default::default(),
             None => {
                 tracing::debug!("staging: walked");
+                let kept_inodes: HashMap<&str, u64> = kept
+                    .iter()
+                    .map(|(path, inode, _)| (path.as_str(), *inode))
+                    .collect();
                 reconcile(&self.dir, &kept_inodes, &fresh).map_err(io_at(&self.dir))?
             }
         };

@@ -65,34 +65,68 @@ pub type Reconciled = (HashSet<String>, HashSet<PathBuf>);
 /// the record alone: removes the files and directories of the staged site that
 /// this build has not, and names the kept files already linked. `None` when
 /// staging turns out not to be as recorded (a directory holds something
-/// unknown): the caller then walks it.
+/// unknown): the caller then walks it. No directory is reported as known to
+/// exist: the few files a rebuild links make their directories as needed.
 pub fn reconcile(
     dir: &Path,
     staged: &Files,
     kept: &[Kept],
     fresh: &HashSet<&str>,
 ) -> io::Result<Option<Reconciled>> {
+    if !top_level_as_recorded(dir, staged, fresh)? {
+        return Ok(None);
+    }
+    let kept_inodes: HashMap<&str, (u64, u64)> = kept
+        .iter()
+        .map(|(path, inode, links)| (path.as_str(), (*inode, *links)))
+        .collect();
+    let mut linked = HashSet::new();
+    let mut stale = Vec::new();
+    for (path, inode) in staged {
+        match kept_inodes.get(path.as_str()) {
+            // The live file's second link is the staged one.
+            Some(&(live, links)) if live == *inode && links >= 2 => {
+                if !fresh.contains(path.as_str()) {
+                    linked.insert(path.clone());
+                }
+            }
+            Some(_) => {}
+            None if fresh.contains(path.as_str()) => {}
+            None => stale.push(path.as_str()),
+        }
+    }
+    if !stale.is_empty() && !remove_stale(dir, &stale, kept, fresh)? {
+        return Ok(None);
+    }
+    Ok(Some((linked, HashSet::new())))
+}
+
+/// Removes the staged files of `stale` and the directories left without any
+/// file of this build; `false` when one holds something unknown.
+fn remove_stale(
+    dir: &Path,
+    stale: &[&str],
+    kept: &[Kept],
+    fresh: &HashSet<&str>,
+) -> io::Result<bool> {
     let new_files: HashSet<&str> = kept
         .iter()
         .map(|(path, _, _)| path.as_str())
         .chain(fresh.iter().copied())
         .collect();
     let new_dirs: HashSet<&str> = new_files.iter().flat_map(|p| ancestors(p)).collect();
-    let staged_inodes: HashMap<&str, u64> = staged.iter().map(|(p, i)| (p.as_str(), *i)).collect();
-    if !top_level_as_recorded(dir, staged, fresh)? {
-        return Ok(None);
-    }
     let mut stale_dirs: HashSet<&str> = HashSet::new();
-    for (path, _) in staged {
+    for &path in stale {
         stale_dirs.extend(ancestors(path).filter(|d| !new_dirs.contains(d)));
-        if new_files.contains(path.as_str()) || new_dirs.contains(path.as_str()) {
+        // A file of the old site where this build made a directory.
+        if new_dirs.contains(path) {
             continue;
         }
         let Ok(file) = join_inside(dir, path) else {
-            return Ok(None);
+            return Ok(false);
         };
         match std::fs::symlink_metadata(&file) {
-            Ok(meta) if meta.is_dir() => return Ok(None),
+            Ok(meta) if meta.is_dir() => return Ok(false),
             Ok(_) => std::fs::remove_file(&file)?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),
@@ -106,31 +140,16 @@ pub fn reconcile(
     stale_dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
     for relative in stale_dirs {
         let Ok(path) = join_inside(dir, relative) else {
-            return Ok(None);
+            return Ok(false);
         };
         match std::fs::remove_dir(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             // Something the record does not know of is in there.
-            Err(_) => return Ok(None),
+            Err(_) => return Ok(false),
         }
     }
-    let linked = kept
-        .iter()
-        .filter(|(path, inode, links)| {
-            *links >= 2
-                && !fresh.contains(path.as_str())
-                && staged_inodes.get(path.as_str()) == Some(inode)
-        })
-        .map(|(path, _, _)| path.clone())
-        .collect();
-    let occupied = staged
-        .iter()
-        .flat_map(|(path, _)| ancestors(path))
-        .filter(|d| new_dirs.contains(d))
-        .map(|d| dir.join(d))
-        .collect();
-    Ok(Some((linked, occupied)))
+    Ok(true)
 }
 
 /// Whether every entry at the top of staging is one the record or this build
@@ -198,11 +217,11 @@ mod tests {
             ("c/index.html".to_string(), inode("c/index.html"), 1),
         ];
         let fresh: HashSet<&str> = ["b/index.html"].into();
-        let (linked, occupied) = reconcile(dir, &record, &kept, &fresh).unwrap().unwrap();
+        let (linked, _) = reconcile(dir, &record, &kept, &fresh).unwrap().unwrap();
         assert_eq!(linked, HashSet::from(["a/index.html".to_string()]));
         assert!(!dir.join("gone").exists());
         assert!(dir.join("b/index.html").is_file());
-        assert!(occupied.contains(&dir.join("a")));
+        assert!(dir.join("c/index.html").is_file(), "to be linked again");
     }
 
     #[test]
