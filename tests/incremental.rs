@@ -622,3 +622,21 @@ fn a_file_added_to_the_output_by_hand_does_not_come_back() {
         assert_same_as_fresh(&site);
     }
 }
+
+#[test]
+fn a_file_added_deep_in_the_output_is_removed_by_a_no_op_rebuild_for_good() {
+    let site = built_site();
+    edit_post(&site, 30, "First edit.");
+    rebuild(&site);
+    let added = site.output().join("tags/notes.txt");
+    std::fs::write(&added, "by hand").unwrap();
+    // A no-op rebuild counts the output's files: it sees the extra one.
+    rebuild(&site);
+    assert!(!added.exists());
+    for round in 0..3 {
+        edit_post(&site, 30, &format!("Edit {round}."));
+        rebuild(&site);
+        assert!(!added.exists(), "round {round}");
+        assert_same_as_fresh(&site);
+    }
+}

@@ -250,8 +250,12 @@ impl Staging {
         // The walk costs a stat per staged file (100k+ on a big first build);
         // a staging that began empty holds only this build's files, and one
         // the last build recorded is known without reading it.
+        // Nothing written, yet the output holds files this build has not
+        // kept: someone added them. Neither the record of staging nor (after
+        // the swap) the one of the output can be trusted: walk, now and next.
+        let added_by_hand = fresh_files.is_empty();
         let by_record = match recorded.and_then(|r| r.staging.as_ref()) {
-            Some(staged) if !self.began_empty => {
+            Some(staged) if !self.began_empty && !added_by_hand => {
                 record::reconcile(&self.dir, staged, &kept, &fresh).map_err(io_at(&self.dir))?
             }
             _ => None,
@@ -324,6 +328,7 @@ impl Staging {
             // Staging now holds what the output held: the last recorded site,
             // when there was one (nothing at all after a rename).
             let staging = match existed {
+                true if added_by_hand => None,
                 true => recorded.record.as_ref().map(|r| r.live.clone()),
                 false => Some(Vec::new()),
             };
