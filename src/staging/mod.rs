@@ -11,9 +11,10 @@
 //! A file whose bytes equal the live one is never written: the live file is
 //! linked instead, keeping its inode and mtime for rsync and CDNs. Staged paths
 //! are always unlinked before they are written, never opened in place, because
-//! they may be links to the live site. Nothing in the staging directory is
-//! trusted: a build killed while updating it leaves it in any state, and the
-//! next one checks every file it keeps by inode.
+//! they may be links to the live site. A build killed while updating staging
+//! leaves it in any state: what it holds is then known only from a walk that
+//! checks every file by inode. A completed swap records what it holds instead
+//! ([`record`]), and the record is removed before staging is next touched.
 
 use std::collections::{HashMap, HashSet};
 use std::io;
@@ -247,13 +248,13 @@ impl Staging {
         self.forget_record()?;
         let fresh: HashSet<&str> = fresh_files.iter().map(|(p, _)| p.as_str()).collect();
         let recorded = self.recorded.as_ref().and_then(|r| r.record.as_ref());
-        // The walk costs a stat per staged file (100k+ on a big first build);
-        // a staging that began empty holds only this build's files, and one
-        // the last build recorded is known without reading it.
         // Nothing written, yet the output holds files this build has not
         // kept: someone added them. Neither the record of staging nor (after
         // the swap) the one of the output can be trusted: walk, now and next.
         let added_by_hand = fresh_files.is_empty();
+        // The walk costs a directory read per staged directory (12k at 5k
+        // posts); a staging that began empty holds only this build's files,
+        // and one the last build recorded is known without reading it.
         let by_record = match recorded.and_then(|r| r.staging.as_ref()) {
             Some(staged) if !self.began_empty && !added_by_hand => {
                 record::reconcile(&self.dir, staged, &kept, &fresh).map_err(io_at(&self.dir))?
