@@ -137,7 +137,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
     let setup = Setup::open(options)?;
     let site = cache::analyse(options, &setup.config, &setup.theme, &mut report);
     stop_requested(options)?;
-    let staging = Staging::begin(&setup.output)?;
+    let staging = Staging::begin(&setup.output)?.recorded_in(&options.root, options.cache);
     let manifest = write_site(options, &setup, &site, &staging, &mut report)?;
     if options.strict && !report.problems.is_empty() {
         bail!(StrictFailure(report));

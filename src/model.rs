@@ -68,8 +68,10 @@ pub struct Image {
 /// A cleaned body and everything later stages need from it, computed once.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CleanBody {
+    #[serde(deserialize_with = "crate::cache::strings::deserialize")]
     pub html: String,
     /// Plain text, whitespace collapsed: summaries, search, descriptions.
+    #[serde(deserialize_with = "crate::cache::strings::deserialize")]
     pub text: String,
     pub images: Vec<Image>,
     /// CJK characters count one each; other scripts count by word.

@@ -399,17 +399,23 @@ fn retitling_a_post_updates_its_neighbours_and_related_posts() {
     assert_same_as_fresh(&site);
 }
 
-/// Rebuilds through the binary with gazette's debug log, and returns how many
-/// extra-file groups were made again (of how many) and how many documents
-/// the search index tokenised.
-fn rebuild_counting_extras(site: &Site) -> (usize, usize, usize) {
+/// Rebuilds through the binary and returns gazette's debug log.
+fn rebuild_logged(site: &Site) -> String {
     let out = site
         .gazette(&["build"])
         .env("GAZETTE_LOG", "gazette=debug")
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{stderr}");
+    stderr
+}
+
+/// Rebuilds through the binary with gazette's debug log, and returns how many
+/// extra-file groups were made again (of how many) and how many documents
+/// the search index tokenised.
+fn rebuild_counting_extras(site: &Site) -> (usize, usize, usize) {
+    let stderr = rebuild_logged(site);
     let number_after = |prefix: &str| -> Vec<usize> {
         let line = stderr
             .lines()
@@ -543,4 +549,94 @@ fn a_hand_edited_search_file_is_made_again_not_patched() {
     let (_, _, tokenised) = rebuild_counting_extras(&site);
     assert_eq!(tokenised, POSTS);
     assert_same_as_fresh(&site);
+}
+
+/// Gives post `i` of [`built_site`] a new body.
+fn edit_post(site: &Site, i: usize, body: &str) {
+    let path = site.root().join(format!("content/c{}/p{i}.md", i % 10));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (front, _) = text.rsplit_once("---\n").unwrap();
+    std::fs::write(&path, format!("{front}---\n\n<p>{body}</p>\n")).unwrap();
+}
+
+const BY_RECORD: &str = "staging: updated from its record";
+
+#[test]
+fn successive_builds_update_staging_from_its_record_and_equal_a_fresh_build() {
+    let site = built_site();
+    // The first rebuild fills the staging copy; from the second on, the
+    // record of what it holds replaces a walk of it.
+    let changes: [&dyn Fn(); 5] = [
+        &|| edit_post(&site, 30, "First edit."),
+        &|| edit_post(&site, 30, "Second edit."),
+        // Pages and directories disappear (every page shows the post count).
+        &|| std::fs::remove_file(site.root().join("content/c7/p17.md")).unwrap(),
+        &|| {
+            let text = post_text(
+                "Brand new",
+                "2024-05-06 07:08:00",
+                "slug: fresh\n",
+                "<p>New.</p>",
+            );
+            site.post("c3/fresh.md", &text);
+        },
+        &|| edit_post(&site, 3, "Third edit."),
+    ];
+    for (round, change) in changes.iter().enumerate() {
+        change();
+        let log = rebuild_logged(&site);
+        assert_eq!(log.contains(BY_RECORD), round > 0, "round {round}: {log}");
+        assert_same_as_fresh(&site);
+    }
+    assert!(!site.output().join("2023/01/17/p17").exists());
+}
+
+#[test]
+fn a_staging_copy_pruned_by_hand_is_linked_again() {
+    let site = built_site();
+    edit_post(&site, 30, "First edit.");
+    rebuild(&site);
+    edit_post(&site, 30, "Second edit.");
+    rebuild(&site);
+    // Staging now holds the site before the second edit, as recorded.
+    let staging = site.root().join(".public.staging");
+    std::fs::remove_dir_all(staging.join("2023/01")).unwrap();
+    std::fs::remove_file(staging.join("index.html")).unwrap();
+    edit_post(&site, 30, "Third edit.");
+    let log = rebuild_logged(&site);
+    assert!(log.contains(BY_RECORD), "{log}");
+    assert!(site.output().join("2023/01/02/p1/index.html").is_file());
+    assert_same_as_fresh(&site);
+}
+
+#[test]
+fn a_file_added_to_the_output_by_hand_does_not_come_back() {
+    let site = built_site();
+    edit_post(&site, 30, "First edit.");
+    rebuild(&site);
+    std::fs::write(site.output().join("CNAME"), "news.example.org").unwrap();
+    for round in 0..3 {
+        edit_post(&site, 30, &format!("Edit {round}."));
+        rebuild(&site);
+        assert!(!site.output().join("CNAME").exists(), "round {round}");
+        assert_same_as_fresh(&site);
+    }
+}
+
+#[test]
+fn a_file_added_deep_in_the_output_is_removed_by_a_no_op_rebuild_for_good() {
+    let site = built_site();
+    edit_post(&site, 30, "First edit.");
+    rebuild(&site);
+    let added = site.output().join("tags/notes.txt");
+    std::fs::write(&added, "by hand").unwrap();
+    // A no-op rebuild counts the output's files: it sees the extra one.
+    rebuild(&site);
+    assert!(!added.exists());
+    for round in 0..3 {
+        edit_post(&site, 30, &format!("Edit {round}."));
+        rebuild(&site);
+        assert!(!added.exists(), "round {round}");
+        assert_same_as_fresh(&site);
+    }
 }

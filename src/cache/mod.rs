@@ -7,6 +7,7 @@
 pub mod extras;
 pub mod pages;
 pub mod posts;
+pub mod strings;
 
 use crate::build::{index_and_plan, Analysis, BuildOptions, BuildReport};
 use crate::config::Config;

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::model::{rfc3339, Link, Post, PostRef};
 use crate::paths;
 use crate::problem::Problem;
+use rayon::prelude::*;
 
 pub use archive::{Bucket, Level};
 pub use related::related;
@@ -46,7 +47,7 @@ pub fn build(mut posts: Vec<Post>, config: &Config) -> Indexed {
         p.meta.author.iter().cloned().collect()
     });
     let post_refs = posts
-        .iter_mut()
+        .par_iter_mut()
         .zip(dirs)
         .map(|(post, dir)| post_ref(post, dir, &categories, &tags, &authors))
         .collect::<Vec<_>>();

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::model::Post;
 use crate::paths::check_segment;
 use crate::problem::Problem;
@@ -15,17 +17,30 @@ use crate::slug::slugify;
 pub fn assign(posts: &[Post], pattern: &str, problems: &mut Vec<Problem>) -> Vec<String> {
     let mut dirs = vec![String::new(); posts.len()];
     let mut taken: HashMap<String, usize> = HashMap::with_capacity(posts.len());
+    // Expanding is per post and pure: done in parallel, collisions after.
+    let bases: Vec<(String, String)> = posts
+        .par_iter()
+        .map(|post| {
+            let base = expand(pattern, post);
+            let lower = base.to_lowercase();
+            (base, lower)
+        })
+        .collect();
     for i in (0..posts.len()).rev() {
         let post = &posts[i];
-        let base = expand(pattern, post);
+        let (base, lower) = &bases[i];
         let mut dir = base.clone();
         let mut n = 1;
-        while taken.contains_key(&dir.to_lowercase()) {
-            n += 1;
-            dir = with_suffix(&base, n);
+        if taken.contains_key(lower) {
+            n = 2;
+            dir = with_suffix(base, n);
+            while taken.contains_key(&dir.to_lowercase()) {
+                n += 1;
+                dir = with_suffix(base, n);
+            }
         }
         if n > 1 {
-            let first = &posts[taken[&base.to_lowercase()]].path;
+            let first = &posts[taken[lower]].path;
             let message = format!(
                 "URL /{base}/ is already taken by {}; this post gets /{dir}/",
                 first.display()

@@ -91,15 +91,23 @@ fn key(names: &[String]) -> String {
 struct Builder {
     terms: Vec<(Vec<String>, Vec<u32>)>,
     by_key: HashMap<String, usize>,
+    /// Each spelling's slot, so a name seen before is not slugified again.
+    by_names: HashMap<Vec<String>, usize>,
 }
 
 impl Builder {
     fn add(&mut self, names: &[String], post: u32) {
-        let k = key(names);
-        let slot = *self.by_key.entry(k).or_insert_with(|| {
-            self.terms.push((names.to_vec(), Vec::new()));
-            self.terms.len() - 1
-        });
+        let slot = match self.by_names.get(names) {
+            Some(&slot) => slot,
+            None => {
+                let slot = *self.by_key.entry(key(names)).or_insert_with(|| {
+                    self.terms.push((names.to_vec(), Vec::new()));
+                    self.terms.len() - 1
+                });
+                self.by_names.insert(names.to_vec(), slot);
+                slot
+            }
+        };
         let posts = &mut self.terms[slot].1;
         // Posts arrive in index order, so a repeat can only be the last one.
         if posts.last() != Some(&post) {
@@ -116,11 +124,19 @@ where
 {
     for post in posts.iter().rev() {
         for names in names_of(post) {
-            let k = key(&names);
-            if !builder.by_key.contains_key(&k) {
-                builder.terms.push((names, Vec::new()));
-                builder.by_key.insert(k, builder.terms.len() - 1);
+            if builder.by_names.contains_key(&names) {
+                continue;
             }
+            let k = key(&names);
+            let slot = match builder.by_key.get(&k) {
+                Some(&slot) => slot,
+                None => {
+                    builder.terms.push((names.clone(), Vec::new()));
+                    builder.by_key.insert(k, builder.terms.len() - 1);
+                    builder.terms.len() - 1
+                }
+            };
+            builder.by_names.insert(names, slot);
         }
     }
 }

@@ -11,12 +11,14 @@
 //! A file whose bytes equal the live one is never written: the live file is
 //! linked instead, keeping its inode and mtime for rsync and CDNs. Staged paths
 //! are always unlinked before they are written, never opened in place, because
-//! they may be links to the live site. Nothing in the staging directory is
-//! trusted: a build killed while updating it leaves it in any state, and the
-//! next one checks every file it keeps by inode.
+//! they may be links to the live site. A build killed while updating staging
+//! leaves it in any state: what it holds is then known only from a walk that
+//! checks every file by inode. A completed swap records what it holds instead
+//! ([`record`]), and the record is removed before staging is next touched.
 
 use std::collections::{HashMap, HashSet};
 use std::io;
+use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -24,6 +26,9 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::paths::join_inside;
+use record::{Kept, Record};
+
+mod record;
 use crate::theme::Asset;
 use crate::write::{exchange, io_at, WriteError};
 
@@ -33,13 +38,24 @@ pub struct Staging {
     dir: PathBuf,
     written: AtomicUsize,
     /// Output-relative paths of files to take unchanged from the output, with
-    /// the inode the output's file had when it was checked.
-    kept: Mutex<Vec<(String, u64)>>,
-    /// Output-relative paths of files written into staging.
-    fresh: Mutex<Vec<String>>,
+    /// the inode and link count the output's file had when it was checked.
+    kept: Mutex<Vec<Kept>>,
+    /// Output-relative paths of files written into staging, with their inodes.
+    fresh: Mutex<Vec<(String, u64)>>,
+    /// Where the record of the staging directory is kept, and what it said.
+    recorded: Option<Recorded>,
     /// Staging held nothing when the build began (a first build, or one after
     /// the output was deleted): nothing in it can be left over to remove.
     began_empty: bool,
+}
+
+/// The record of the staging directory (see [`record`]) for one build.
+struct Recorded {
+    root: PathBuf,
+    /// As loaded when the build began (`None` when missing or not trusted).
+    record: Option<Record>,
+    /// Whether the record file was removed, before staging was first touched.
+    forgotten: Mutex<bool>,
 }
 
 /// What a build staged.
@@ -102,8 +118,36 @@ impl Staging {
             written: AtomicUsize::new(0),
             kept: Mutex::new(Vec::new()),
             fresh: Mutex::new(Vec::new()),
+            recorded: None,
             began_empty,
         })
+    }
+
+    /// Keeps a record of the staging directory in `<root>/.gazette/` and, when
+    /// `trust` is set, uses the one the last build left instead of walking the
+    /// directory.
+    pub fn recorded_in(mut self, root: &Path, trust: bool) -> Staging {
+        let record = trust.then(|| Record::load(root, &self.output)).flatten();
+        self.recorded = Some(Recorded {
+            root: root.to_path_buf(),
+            record,
+            forgotten: Mutex::new(false),
+        });
+        self
+    }
+
+    /// Removes the record before the staging directory is first changed, so a
+    /// build killed from then on leaves none.
+    fn forget_record(&self) -> Result<(), WriteError> {
+        let Some(recorded) = &self.recorded else {
+            return Ok(());
+        };
+        let mut forgotten = lock(&recorded.forgotten);
+        if !*forgotten {
+            Record::forget(&recorded.root).map_err(io_at(&recorded.root))?;
+            *forgotten = true;
+        }
+        Ok(())
     }
 
     pub fn dir(&self) -> &Path {
@@ -121,15 +165,18 @@ impl Staging {
     /// these bytes, written otherwise. Returns the stamp the file will have.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<FileStamp, WriteError> {
         let current = join_inside(&self.output, relative)?;
-        if let Some(stamp) = same_bytes(&current, bytes) {
-            lock(&self.kept).push((relative.to_string(), stamp.inode));
+        if let Some(meta) = same_bytes(&current, bytes) {
+            let stamp = FileStamp::of(&meta);
+            lock(&self.kept).push((relative.to_string(), stamp.inode, meta.nlink()));
             return Ok(stamp);
         }
         let path = self.vacate(relative)?;
         std::fs::write(&path, bytes).map_err(io_at(&path))?;
         self.written.fetch_add(1, Ordering::Relaxed);
-        lock(&self.fresh).push(relative.to_string());
-        FileStamp::at(&path).ok_or_else(|| io_at(&path)(io::ErrorKind::NotFound.into()))
+        let stamp =
+            FileStamp::at(&path).ok_or_else(|| io_at(&path)(io::ErrorKind::NotFound.into()))?;
+        lock(&self.fresh).push((relative.to_string(), stamp.inode));
+        Ok(stamp)
     }
 
     /// Whether the output's file is still the file `expected` describes.
@@ -149,11 +196,14 @@ impl Staging {
     /// Keeps the output's file unchanged when it is still the file `expected`
     /// describes; `false` means the caller must produce it.
     pub fn keep(&self, relative: &str, expected: &FileStamp) -> Result<bool, WriteError> {
-        join_inside(&self.output, relative)?;
-        if !self.is_current(relative, expected) {
+        let current = join_inside(&self.output, relative)?;
+        let meta = std::fs::symlink_metadata(current)
+            .ok()
+            .filter(|m| m.is_file());
+        let Some(meta) = meta.filter(|m| FileStamp::of(m) == *expected) else {
             return Ok(false);
-        }
-        lock(&self.kept).push((relative.to_string(), expected.inode));
+        };
+        lock(&self.kept).push((relative.to_string(), expected.inode, meta.nlink()));
         Ok(true)
     }
 
@@ -171,6 +221,7 @@ impl Staging {
     /// there (whatever was, file or directory, is removed, never overwritten).
     fn vacate(&self, relative: &str) -> Result<PathBuf, WriteError> {
         let path = join_inside(&self.dir, relative)?;
+        self.forget_record()?;
         if let Some(parent) = path.parent() {
             make_dirs(&self.dir, parent)?;
         }
@@ -190,56 +241,76 @@ impl Staging {
     /// in one atomic rename; it then holds the previous site, for next time.
     pub fn commit(self) -> Result<(), WriteError> {
         let kept = std::mem::take(&mut *lock(&self.kept));
-        let fresh = std::mem::take(&mut *lock(&self.fresh));
-        if fresh.is_empty() && count_files(&self.output) == Some(kept.len()) {
+        let fresh_files = std::mem::take(&mut *lock(&self.fresh));
+        if fresh_files.is_empty() && count_files(&self.output) == Some(kept.len()) {
             return Ok(());
         }
-        let kept_inodes: HashMap<&str, u64> = kept
-            .iter()
-            .map(|(path, inode)| (path.as_str(), *inode))
-            .collect();
-        let fresh: HashSet<&str> = fresh.iter().map(String::as_str).collect();
-        // The walk costs a stat per staged file (100k+ on a big first build);
-        // a staging that began empty holds only this build's files.
-        let (linked, occupied) = if self.began_empty {
-            Default::default()
-        } else {
-            reconcile(&self.dir, &kept_inodes, &fresh).map_err(io_at(&self.dir))?
+        self.forget_record()?;
+        let fresh: HashSet<&str> = fresh_files.iter().map(|(p, _)| p.as_str()).collect();
+        let recorded = self.recorded.as_ref().and_then(|r| r.record.as_ref());
+        // Nothing written, yet the output holds files this build has not
+        // kept: someone added them. Neither the record of staging nor (after
+        // the swap) the one of the output can be trusted: walk, now and next.
+        let added_by_hand = fresh_files.is_empty();
+        // The walk costs a directory read per staged directory (12k at 5k
+        // posts); a staging that began empty holds only this build's files,
+        // and one the last build recorded is known without reading it.
+        let by_record = match recorded.and_then(|r| r.staging.as_ref()) {
+            Some(staged) if !self.began_empty && !added_by_hand => {
+                record::reconcile(&self.dir, staged, &kept, &fresh).map_err(io_at(&self.dir))?
+            }
+            _ => None,
+        };
+        let (linked, occupied) = match by_record {
+            Some(done) => {
+                tracing::debug!("staging: updated from its record");
+                done
+            }
+            None if self.began_empty => Default::default(),
+            None => {
+                tracing::debug!("staging: walked");
+                let kept_inodes: HashMap<&str, u64> = kept
+                    .iter()
+                    .map(|(path, inode, _)| (path.as_str(), *inode))
+                    .collect();
+                reconcile(&self.dir, &kept_inodes, &fresh).map_err(io_at(&self.dir))?
+            }
         };
         let to_link: Vec<&str> = kept
             .iter()
-            .map(|(relative, _)| relative.as_str())
+            .map(|(relative, _, _)| relative.as_str())
             .filter(|relative| !linked.contains(*relative))
             .collect();
         // After the walk, staging holds only this build's files and their
         // directories: the missing directories are made once each, parents
         // first, and each file is one `link` (a staging directory emptied or
         // lost since the last build needs every file linked again).
-        let mut dirs: Vec<PathBuf> = to_link
+        // Planned on the relative paths (already checked when kept): path
+        // components are slow to compare, and a first rebuild links every file.
+        let mut relative_dirs: Vec<&str> = to_link
             .iter()
-            .filter_map(|relative| {
-                let staged = join_inside(&self.dir, relative).ok()?;
-                Some(staged.parent()?.to_path_buf())
-            })
-            .filter(|dir| *dir != self.dir && !occupied.contains(dir))
+            .filter_map(|relative| Some(relative.rsplit_once('/')?.0))
             .collect();
-        dirs.sort_unstable();
-        dirs.dedup();
+        relative_dirs.sort_unstable();
+        relative_dirs.dedup();
+        let mut dirs: Vec<(usize, PathBuf)> = relative_dirs
+            .into_iter()
+            .map(|dir| (dir.matches('/').count(), self.dir.join(dir)))
+            .filter(|(_, dir)| !occupied.contains(dir))
+            .collect();
         // Level by level, each level in parallel: a parent is always made
         // before its children.
-        let depth = |dir: &PathBuf| dir.components().count();
-        dirs.sort_by_key(depth);
-        for level in dirs.chunk_by(|a, b| depth(a) == depth(b)) {
+        dirs.sort_by_key(|(depth, _)| *depth);
+        for level in dirs.chunk_by(|a, b| a.0 == b.0) {
             level
                 .par_iter()
-                .try_for_each(|dir| match std::fs::create_dir(dir) {
+                .try_for_each(|(_, dir)| match std::fs::create_dir(dir) {
                     Ok(()) => Ok(()),
                     Err(_) => make_dirs(&self.dir, dir),
                 })?;
         }
         to_link.par_iter().try_for_each(|relative| {
-            let live = join_inside(&self.output, relative)?;
-            let staged = join_inside(&self.dir, relative)?;
+            let (live, staged) = (self.output.join(relative), self.dir.join(relative));
             if std::fs::hard_link(&live, &staged).is_ok() {
                 return Ok(());
             }
@@ -248,11 +319,35 @@ impl Staging {
                 .or_else(|_| std::fs::copy(&live, &staged).map(|_| ()))
                 .map_err(io_at(&staged))
         })?;
-        if self.output.exists() {
-            exchange(&self.dir, &self.output).map_err(io_at(&self.output))
+        let existed = self.output.exists();
+        if existed {
+            exchange(&self.dir, &self.output).map_err(io_at(&self.output))?;
         } else {
-            std::fs::rename(&self.dir, &self.output).map_err(io_at(&self.output))
+            std::fs::rename(&self.dir, &self.output).map_err(io_at(&self.output))?;
         }
+        if let Some(recorded) = &self.recorded {
+            // Staging now holds what the output held: the last recorded site,
+            // when there was one (nothing at all after a rename).
+            let staging = match existed {
+                true if added_by_hand => None,
+                true => recorded.record.as_ref().map(|r| r.live.clone()),
+                false => Some(Vec::new()),
+            };
+            let live = kept
+                .into_iter()
+                .map(|(path, inode, _)| (path, inode))
+                .chain(fresh_files)
+                .collect();
+            let record = Record {
+                output: self.output.clone(),
+                live,
+                staging,
+            };
+            if let Err(e) = record.save(&recorded.root) {
+                tracing::warn!("cannot record the staging directory: {e}");
+            }
+        }
+        Ok(())
     }
 }
 
@@ -357,14 +452,14 @@ fn count_files(dir: &Path) -> Option<usize> {
     Some(count)
 }
 
-/// The stamp of `path` when it is a regular file holding exactly `bytes`.
-fn same_bytes(path: &Path, bytes: &[u8]) -> Option<FileStamp> {
+/// The metadata of `path` when it is a regular file holding exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> Option<std::fs::Metadata> {
     let meta = std::fs::symlink_metadata(path).ok()?;
     if !meta.is_file() || meta.len() != bytes.len() as u64 {
         return None;
     }
     let old = std::fs::read(path).ok()?;
-    (old == bytes).then(|| FileStamp::of(&meta))
+    (old == bytes).then_some(meta)
 }
 
 #[cfg(test)]
