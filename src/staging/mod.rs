@@ -17,7 +17,7 @@
 //! ([`record`]), and the record is removed before staging is next touched.
 
 use std::collections::{HashMap, HashSet};
-use std::io;
+use std::io::{self, Write};
 use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -47,6 +47,9 @@ pub struct Staging {
     /// Staging held nothing when the build began (a first build, or one after
     /// the output was deleted): nothing in it can be left over to remove.
     began_empty: bool,
+    /// The output did not exist or was empty when the build began: no file of
+    /// it can be kept, so none is looked up.
+    output_began_empty: bool,
 }
 
 /// The record of the staging directory (see [`record`]) for one build.
@@ -112,7 +115,9 @@ impl Staging {
             .map_err(io_at(&dir))?
             .next()
             .is_none();
+        let output_began_empty = std::fs::read_dir(output).map_or(true, |mut d| d.next().is_none());
         Ok(Staging {
+            output_began_empty,
             output: output.to_path_buf(),
             dir,
             written: AtomicUsize::new(0),
@@ -165,16 +170,25 @@ impl Staging {
     /// these bytes, written otherwise. Returns the stamp the file will have.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<FileStamp, WriteError> {
         let current = join_inside(&self.output, relative)?;
-        if let Some(meta) = same_bytes(&current, bytes) {
-            let stamp = FileStamp::of(&meta);
-            lock(&self.kept).push((relative.to_string(), stamp.inode, meta.nlink()));
-            return Ok(stamp);
+        // With no output yet there is nothing to compare with: a first build
+        // saves a failed lookup per file.
+        if !self.output_began_empty {
+            if let Some(meta) = same_bytes(&current, bytes) {
+                let stamp = FileStamp::of(&meta);
+                lock(&self.kept).push((relative.to_string(), stamp.inode, meta.nlink()));
+                return Ok(stamp);
+            }
         }
         let path = self.vacate(relative)?;
-        std::fs::write(&path, bytes).map_err(io_at(&path))?;
+        // The stamp comes from the open file (`fstat`), not a second path lookup.
+        let stamp = std::fs::File::create(&path)
+            .and_then(|mut file| {
+                file.write_all(bytes)?;
+                file.metadata()
+            })
+            .map(|meta| FileStamp::of(&meta))
+            .map_err(io_at(&path))?;
         self.written.fetch_add(1, Ordering::Relaxed);
-        let stamp =
-            FileStamp::at(&path).ok_or_else(|| io_at(&path)(io::ErrorKind::NotFound.into()))?;
         lock(&self.fresh).push((relative.to_string(), stamp.inode));
         Ok(stamp)
     }
@@ -224,6 +238,11 @@ impl Staging {
         self.forget_record()?;
         if let Some(parent) = path.parent() {
             make_dirs(&self.dir, parent)?;
+        }
+        // Staging that began empty holds only what this build wrote, each path
+        // once, and no links to the output yet: nothing can be in the way.
+        if self.began_empty {
+            return Ok(path);
         }
         match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&path),
