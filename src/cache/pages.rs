@@ -103,11 +103,19 @@ pub fn structure_key(
         &index.archives,
     );
     // Written straight into the hasher: the text is megabytes at 50k posts.
-    let mut buffered = std::io::BufWriter::with_capacity(16 * 1024, &mut hasher);
-    let _ = write!(buffered, "{taxonomies:?}");
-    let _ = std::io::Write::flush(&mut buffered);
-    drop(buffered);
+    hash_written(&mut hasher, |out| write!(out, "{taxonomies:?}"));
     *hasher.finalize().as_bytes()
+}
+
+/// Feeds `hasher` what `write` writes, through a buffer: writers emit tiny
+/// pieces, and blake3 is much faster fed whole blocks. Writing into a hasher
+/// cannot fail, so the result is not looked at.
+fn hash_written(
+    hasher: &mut blake3::Hasher,
+    write: impl FnOnce(&mut std::io::BufWriter<&mut blake3::Hasher>) -> std::io::Result<()>,
+) {
+    let mut buffered = std::io::BufWriter::with_capacity(16 * 1024, hasher);
+    let _ = write(&mut buffered).and_then(|()| buffered.flush());
 }
 
 /// A string, length first so that consecutive strings cannot run together.
@@ -179,13 +187,10 @@ fn input_hash(templates: &[u8; 32], template: &str, context: &serde_json::Value)
     hasher.update(templates);
     hasher.update(template.as_bytes());
     hasher.update(&[0]);
-    // bincode copies strings as they are (JSON would scan them for escapes),
-    // and writes in tiny pieces: blake3 is much faster fed whole blocks.
-    // Serialising a JSON value to a hasher cannot fail.
-    let mut buffered = std::io::BufWriter::with_capacity(16 * 1024, &mut hasher);
-    let _ = bincode::serialize_into(&mut buffered, context);
-    let _ = std::io::Write::flush(&mut buffered);
-    drop(buffered);
+    // bincode copies strings as they are (JSON would scan them for escapes).
+    hash_written(&mut hasher, |out| {
+        bincode::serialize_into(out, context).map_err(std::io::Error::other)
+    });
     *hasher.finalize().as_bytes()
 }
 
@@ -298,4 +303,28 @@ pub fn write_extras<'a>(
 ) -> anyhow::Result<super::extras::ExtraFiles> {
     let same_site = old.site_key == *site_key;
     super::extras::write_extras(&old.extras, same_site, staging, groups)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Buffering is invisible: the hash is that of the bytes bincode writes,
+    /// whatever size the value (here from empty to past the 16 KiB buffer).
+    #[test]
+    fn input_hash_is_the_hash_of_the_whole_serialisation() {
+        let templates = [7u8; 32];
+        for body_len in [0, 10, 20_000] {
+            let context = serde_json::json!({ "post": { "content": "新".repeat(body_len) } });
+            let mut expected = blake3::Hasher::new();
+            expected.update(&templates);
+            expected.update(b"post.html\0");
+            expected.update(&bincode::serialize(&context).unwrap());
+            assert_eq!(
+                input_hash(&templates, "post.html", &context),
+                *expected.finalize().as_bytes(),
+                "{body_len}"
+            );
+        }
+    }
 }

@@ -20,10 +20,10 @@ use crate::theme::Theme;
 
 use fragments::{Entry, Fragments};
 use views::{ArticleView, PageView};
+pub use views::{Pagination, SiteView};
 
 /// Room for a typical page (12–16 KB at 20k posts), so most renders never regrow the buffer.
 const PAGE_CAPACITY: usize = 16 * 1024;
-pub use views::{Pagination, SiteView};
 
 /// A template that failed to compile or render, with its name and Tera's reasons.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -31,6 +31,16 @@ pub use views::{Pagination, SiteView};
 pub struct TemplateError {
     pub template: String,
     pub message: String,
+}
+
+impl TemplateError {
+    /// Tera's error while rendering `template`, with every cause.
+    fn rendering(template: &str, e: &tera::Error) -> TemplateError {
+        TemplateError {
+            template: template.to_string(),
+            message: error_chain(e),
+        }
+    }
 }
 
 /// Compiles the theme's templates once per build.
@@ -179,10 +189,7 @@ impl<'a> Renderer<'a> {
             context.insert("path", &self.site.path);
             self.tera
                 .render(entry.template(), &context)
-                .map_err(|e| TemplateError {
-                    template: entry.template().to_string(),
-                    message: error_chain(&e),
-                })
+                .map_err(|e| TemplateError::rendering(entry.template(), &e))
         })
     }
 
@@ -192,10 +199,7 @@ impl<'a> Renderer<'a> {
         let mut html = Vec::with_capacity(PAGE_CAPACITY);
         self.tera
             .render_to(page.template, &page.context, &mut html)
-            .map_err(|e| TemplateError {
-                template: page.template.to_string(),
-                message: error_chain(&e),
-            })?;
+            .map_err(|e| TemplateError::rendering(page.template, &e))?;
         Ok(html)
     }
 

@@ -323,10 +323,7 @@ impl Staging {
         for level in dirs.chunk_by(|a, b| a.0 == b.0) {
             level
                 .par_iter()
-                .try_for_each(|(_, dir)| match std::fs::create_dir(dir) {
-                    Ok(()) => Ok(()),
-                    Err(_) => make_dirs(&self.dir, dir),
-                })?;
+                .try_for_each(|(_, dir)| make_dirs(&self.dir, dir))?;
         }
         to_link.par_iter().try_for_each(|relative| {
             let (live, staged) = (self.output.join(relative), self.dir.join(relative));
