@@ -5,7 +5,8 @@
 # per case. Corpora are generated under $WORK and never committed.
 #
 # Usage: scripts/bench-incremental.sh [SIZES...]    e.g. scripts/bench-incremental.sh 5000 50000
-# Env:   RUNS (default 3), WORK (default /tmp/gazette-bench-inc), SHARED (default ../shared)
+# Env:   RUNS (default 3), WORK (default /tmp/gazette-bench-inc), SHARED (default ../shared),
+#        GAZETTE (default: this checkout's release build, to compare another binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bench-common.sh
@@ -15,7 +16,7 @@ WORK=${WORK:-/tmp/gazette-bench-inc}
 SHARED=${SHARED:-../shared}
 mkdir -p "$WORK"
 cargo build --release -q
-GAZETTE=$PWD/target/release/gazette
+GAZETTE=${GAZETTE:-$PWD/target/release/gazette}
 
 # Every output file with its mtime and inode: a file whose line changes was written.
 listing() { (cd "$1" && find . -type f -printf '%P %T@ %i\n' | sort); }
@@ -53,8 +54,8 @@ for N in "${SIZES[@]}"; do
     before=$after
     echo "edit $(timed_build "$site")" >>"$WORK/times-$N"
     after=$(listing "$site/public"); edit_files=$(changed "$before" "$after")
-    # The first rebuild after a cold build also fills the staging directory
-    # (one link per file); later ones only touch what changed.
+    # Measured apart from the steady state: before the cold build left its
+    # staging copy (the spare), the first rebuild had to make one.
     printf '\n<p>Edit %s again.</p>\n' "$run" >>"$victim"
     before=$after
     echo "again $(timed_build "$site")" >>"$WORK/times-$N"

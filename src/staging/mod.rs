@@ -29,8 +29,10 @@ use crate::paths::join_inside;
 use record::{Kept, Record};
 
 mod record;
+mod spare;
 use crate::theme::Asset;
 use crate::write::{exchange, io_at, WriteError};
+use spare::Spare;
 
 /// A site being assembled, to be swapped in for the output when complete.
 pub struct Staging {
@@ -50,6 +52,8 @@ pub struct Staging {
     /// The output did not exist or was empty when the build began: no file of
     /// it can be kept, so none is looked up.
     output_began_empty: bool,
+    /// Made only by a build from nothing: see [`Spare`].
+    spare: Option<Spare>,
 }
 
 /// The record of the staging directory (see [`record`]) for one build.
@@ -116,7 +120,15 @@ impl Staging {
             .next()
             .is_none();
         let output_began_empty = std::fs::read_dir(output).map_or(true, |mut d| d.next().is_none());
+        Spare::clear_leftover(parent, &name)?;
+        // With no output, every file is written here, and this directory is
+        // renamed into place: the spare then replaces it.
+        let spare = std::fs::symlink_metadata(output)
+            .is_err()
+            .then(|| Spare::begin(parent, &name))
+            .transpose()?;
         Ok(Staging {
+            spare,
             output_began_empty,
             output: output.to_path_buf(),
             dir,
@@ -188,6 +200,9 @@ impl Staging {
             })
             .map(|meta| FileStamp::of(&meta))
             .map_err(io_at(&path))?;
+        if let Some(spare) = &self.spare {
+            spare.link(relative, &path);
+        }
         self.written.fetch_add(1, Ordering::Relaxed);
         lock(&self.fresh).push((relative.to_string(), stamp.inode));
         Ok(stamp)
@@ -258,7 +273,7 @@ impl Staging {
     /// files are linked into staging where they are not already, files of
     /// earlier sites are removed from it, and it is exchanged with the output
     /// in one atomic rename; it then holds the previous site, for next time.
-    pub fn commit(self) -> Result<(), WriteError> {
+    pub fn commit(mut self) -> Result<(), WriteError> {
         let kept = std::mem::take(&mut *lock(&self.kept));
         let fresh_files = std::mem::take(&mut *lock(&self.fresh));
         if fresh_files.is_empty() && count_files(&self.output) == Some(kept.len()) {
@@ -335,25 +350,38 @@ impl Staging {
                 .or_else(|_| std::fs::copy(&live, &staged).map(|_| ()))
                 .map_err(io_at(&staged))
         })?;
+        let spare = self.spare.take().map(Spare::finish);
         let existed = self.output.exists();
         if existed {
             exchange(&self.dir, &self.output).map_err(io_at(&self.output))?;
         } else {
             std::fs::rename(&self.dir, &self.output).map_err(io_at(&self.output))?;
         }
+        // The spare replaces the staging directory just moved away. Should it
+        // fail, the next build makes staging the slow way.
+        let spare = spare.and_then(|(spare, complete)| {
+            let moved = !existed && std::fs::rename(&spare, &self.dir).is_ok();
+            if !moved {
+                let _ = std::fs::remove_dir_all(&spare);
+            }
+            moved.then_some(complete)
+        });
         if let Some(recorded) = &self.recorded {
-            // Staging now holds what the output held: the last recorded site,
-            // when there was one (nothing at all after a rename).
-            let staging = match existed {
-                true if added_by_hand => None,
-                true => recorded.record.as_ref().map(|r| r.live.clone()),
-                false => Some(Vec::new()),
-            };
-            let live = kept
+            let live: record::Files = kept
                 .into_iter()
                 .map(|(path, inode, _)| (path, inode))
                 .chain(fresh_files)
                 .collect();
+            // Staging now holds what the output held: the last recorded site,
+            // when there was one; after a rename, nothing, or the spare's links
+            // to the live site.
+            let staging = match (existed, spare) {
+                (true, _) if added_by_hand => None,
+                (true, _) => recorded.record.as_ref().map(|r| r.live.clone()),
+                (false, None) => Some(Vec::new()),
+                (false, Some(true)) => Some(live.clone()),
+                (false, Some(false)) => None,
+            };
             let record = Record {
                 output: self.output.clone(),
                 live,
@@ -481,6 +509,7 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> Option<std::fs::Metadata> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::MetadataExt;
 
     /// Regression: two writers making the same new directory at once made one of
     /// them unlink the other's fresh directory ("Is a directory", a failed build).
@@ -564,7 +593,6 @@ mod tests {
 
     #[test]
     fn unchanged_files_keep_their_inode_and_a_no_op_touches_nothing() {
-        use std::os::unix::fs::MetadataExt;
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let first = Staging::begin(&out).unwrap();
@@ -587,6 +615,64 @@ mod tests {
         third.write("y/index.html", b"new").unwrap();
         third.commit().unwrap();
         assert_eq!(std::fs::metadata(&out).unwrap().ino(), out_inode, "swapped");
+    }
+
+    fn inode(path: &Path) -> u64 {
+        std::fs::metadata(path).unwrap().ino()
+    }
+
+    #[test]
+    fn a_build_from_nothing_leaves_staging_linked_to_every_live_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let staging = tmp.path().join(".public.staging");
+        let spare = tmp.path().join(".public.spare");
+        // What a build killed before its swap left.
+        std::fs::create_dir_all(spare.join("old")).unwrap();
+        std::fs::write(spare.join("old/index.html"), "junk").unwrap();
+        let first = Staging::begin(&out).unwrap();
+        for relative in ["index.html", "2024/05/06/a/index.html", "feed.xml"] {
+            first.write(relative, relative.as_bytes()).unwrap();
+        }
+        first.commit().unwrap();
+        assert!(!spare.exists(), "the spare became staging");
+        assert_eq!(files(&staging), files(&out));
+        for relative in files(&out) {
+            assert_eq!(inode(&staging.join(&relative)), inode(&out.join(&relative)));
+        }
+
+        // The next build writes one file and keeps the others as they are.
+        let second = Staging::begin(&out).unwrap();
+        second.write("index.html", b"new home").unwrap();
+        second
+            .write("2024/05/06/a/index.html", b"2024/05/06/a/index.html")
+            .unwrap();
+        second.commit().unwrap();
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"new home");
+        assert_eq!(files(&out), ["2024/05/06/a/index.html", "index.html"]);
+        assert_eq!(
+            std::fs::read(staging.join("index.html")).unwrap(),
+            b"index.html"
+        );
+    }
+
+    #[test]
+    fn only_a_build_with_no_output_makes_a_spare() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        std::fs::create_dir(&out).unwrap();
+        // What a build killed between its two renames left.
+        let spare = tmp.path().join(".public.spare");
+        std::fs::create_dir_all(spare.join("a")).unwrap();
+        let build = Staging::begin(&out).unwrap();
+        assert!(
+            build.spare.is_none(),
+            "an empty output is exchanged, not replaced"
+        );
+        build.write("index.html", b"home").unwrap();
+        build.commit().unwrap();
+        assert!(!spare.exists());
+        assert_eq!(files(&out), ["index.html"]);
     }
 
     #[test]

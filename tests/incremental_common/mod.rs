@@ -76,7 +76,7 @@ impl Site {
         let leftovers: Vec<String> = std::fs::read_dir(self.root())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains("staging") && n != ".public.staging")
+            .filter(|n| (n.contains("staging") && n != ".public.staging") || n.contains("spare"))
             .collect();
         assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
     }
