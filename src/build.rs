@@ -143,7 +143,19 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildReport> {
         bail!(StrictFailure(report));
     }
     publish(options, staging, manifest, &mut report)?;
+    drop_in_background(site);
     Ok(report)
+}
+
+/// Frees `value` on a thread of its own. Freeing every post, page and job took
+/// 6 % of a one-post edit's CPU time, all of it after the swap and before the
+/// process could exit: a one-shot build now exits without waiting for it, and
+/// `serve` and `schedule` free it while they wait for the next build.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    // Should no thread start, the closure, and the value with it, is dropped here.
+    let _ = std::thread::Builder::new()
+        .name("free".into())
+        .spawn(move || drop(value));
 }
 
 /// What every stage reads and nothing changes: the config, the checked output
@@ -255,6 +267,7 @@ fn publish(
     if let Err(e) = saved {
         tracing::warn!("cannot record this build in .gazette/: {e}");
     }
+    drop_in_background(manifest);
     Ok(())
 }
 
