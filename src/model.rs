@@ -130,6 +130,12 @@ pub struct PostRef {
     pub reading_minutes: usize,
     #[serde(skip)]
     pub source: PathBuf,
+    /// Places in the index's tags of `tags`, and in its categories of the
+    /// deepest category of each trail: where related posts are looked for.
+    #[serde(skip)]
+    pub tag_terms: Vec<usize>,
+    #[serde(skip)]
+    pub category_terms: Vec<usize>,
 }
 
 impl PostRef {
@@ -151,6 +157,8 @@ impl PostRef {
             words: 0,
             reading_minutes: 0,
             source: PathBuf::from(format!("{title}.md")),
+            tag_terms: Vec::new(),
+            category_terms: Vec::new(),
         }
     }
 }

@@ -203,10 +203,30 @@ fn colliding_slugs_get_numbered_and_nothing_escapes() {
         .filter(|p| !p.starts_with(root.join(".gazette")))
         .filter(|p| p.file_name().is_some_and(|n| n != "config.toml"))
         .collect();
+    // The staging copy, for the next build: a second link to each output file.
+    let staging = root.join(".public.staging");
+    let (staged, outside): (Vec<_>, Vec<_>) =
+        outside.into_iter().partition(|p| p.starts_with(&staging));
     assert!(
         outside.is_empty(),
         "written outside the output: {outside:?}"
     );
+    for copy in staged.iter().filter(|p| p.is_file()) {
+        let live = root
+            .join("public")
+            .join(copy.strip_prefix(&staging).unwrap());
+        assert!(
+            live.is_file() && same_file(copy, &live),
+            "{} is not a link to an output file",
+            copy.display()
+        );
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let (a, b) = (a.metadata().unwrap(), b.metadata().unwrap());
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

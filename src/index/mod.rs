@@ -7,7 +7,7 @@ mod related;
 mod taxonomy;
 
 use crate::config::Config;
-use crate::model::{rfc3339, Link, Post, PostRef};
+use crate::model::{rfc3339, Post, PostRef};
 use crate::paths;
 use crate::problem::Problem;
 use rayon::prelude::*;
@@ -85,17 +85,21 @@ fn post_ref(
                 .collect()
         })
         .collect();
-    let tag_links = post
+    let mut tag_terms: Vec<usize> = Vec::new();
+    for tag in &post.meta.tags {
+        // Spellings of one tag are one term.
+        match tags.position(std::slice::from_ref(tag)) {
+            Some(term) if !tag_terms.contains(&term) => tag_terms.push(term),
+            _ => {}
+        }
+    }
+    let tag_links = tag_terms.iter().map(|&t| tags.terms[t].link()).collect();
+    let category_terms = post
         .meta
-        .tags
+        .categories
         .iter()
-        .filter_map(|t| tags.link(std::slice::from_ref(t)))
-        .fold(Vec::<Link>::new(), |mut acc, link| {
-            if !acc.contains(&link) {
-                acc.push(link);
-            }
-            acc
-        });
+        .filter_map(|path| categories.position(path))
+        .collect();
     let author = post
         .meta
         .author
@@ -121,5 +125,7 @@ fn post_ref(
         words: post.body.words,
         reading_minutes: post.body.reading_minutes,
         source: post.path.clone(),
+        tag_terms,
+        category_terms,
     }
 }

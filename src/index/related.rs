@@ -10,14 +10,11 @@ const WINDOW: usize = 12;
 /// Up to `limit` post ids sharing tags or a category with post `id`, best first.
 pub fn related(index: &Index, id: usize, limit: usize) -> Vec<usize> {
     let post = &index.posts[id];
-    let tag_terms = post
-        .tags
+    let tag_terms = post.tag_terms.iter().map(|&t| &index.tags.terms[t]);
+    let category_terms = post
+        .category_terms
         .iter()
-        .filter_map(|t| index.tags.get(std::slice::from_ref(&t.name)));
-    let category_terms = post.categories.iter().filter_map(|trail| {
-        let names: Vec<String> = trail.iter().map(|l| l.name.clone()).collect();
-        index.categories.get(&names)
-    });
+        .map(|&t| &index.categories.terms[t]);
     let mut scores: Vec<(usize, u32)> = Vec::new();
     let weighted = tag_terms
         .map(|t| (t, 3))

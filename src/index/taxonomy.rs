@@ -13,6 +13,8 @@ pub struct Taxonomy {
     /// Sorted by `dir`, so a category's children follow it.
     pub terms: Vec<Term>,
     by_key: HashMap<String, usize>,
+    /// Every spelling the posts used: found without slugifying again.
+    by_spelling: HashMap<Vec<String>, usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -31,6 +33,13 @@ impl Term {
         self.names.last().map_or("", String::as_str)
     }
 
+    pub fn link(&self) -> Link {
+        Link {
+            name: self.name().to_string(),
+            url: self.url.clone(),
+        }
+    }
+
     pub fn depth(&self) -> usize {
         self.names.len()
     }
@@ -38,18 +47,23 @@ impl Term {
 
 impl Taxonomy {
     pub fn get(&self, names: &[String]) -> Option<&Term> {
-        self.by_key.get(&key(names)).map(|&i| &self.terms[i])
+        self.position(names).map(|i| &self.terms[i])
+    }
+
+    /// The term's place in `terms`.
+    pub fn position(&self, names: &[String]) -> Option<usize> {
+        match self.by_spelling.get(names) {
+            Some(&i) => Some(i),
+            None => self.by_key.get(&key(names)).copied(),
+        }
     }
 
     pub fn link(&self, names: &[String]) -> Option<Link> {
-        self.get(names).map(|t| Link {
-            name: t.name().to_string(),
-            url: t.url.clone(),
-        })
+        self.get(names).map(Term::link)
     }
 
     fn finish(builder: Builder, root: &str) -> Taxonomy {
-        let mut terms: Vec<Term> = builder
+        let mut terms: Vec<(usize, Term)> = builder
             .terms
             .into_iter()
             .map(|(names, posts)| {
@@ -64,14 +78,30 @@ impl Taxonomy {
                     posts,
                 }
             })
+            .enumerate()
             .collect();
-        terms.sort_by(|a, b| a.dir.cmp(&b.dir));
+        terms.sort_by(|a, b| a.1.dir.cmp(&b.1.dir));
+        // Where each of the builder's slots ended up.
+        let mut place = vec![0; terms.len()];
+        for (i, (slot, _)) in terms.iter().enumerate() {
+            place[*slot] = i;
+        }
+        let terms: Vec<Term> = terms.into_iter().map(|(_, term)| term).collect();
         let by_key = terms
             .iter()
             .enumerate()
             .map(|(i, t)| (key(&t.names), i))
             .collect();
-        Taxonomy { terms, by_key }
+        let by_spelling = builder
+            .by_names
+            .into_iter()
+            .map(|(names, slot)| (names, place[slot]))
+            .collect();
+        Taxonomy {
+            terms,
+            by_key,
+            by_spelling,
+        }
     }
 }
 
@@ -244,5 +274,36 @@ mod tests {
         assert_eq!(rust.posts, [0, 1]);
         assert_eq!(rust.dir, "tags/rust");
         assert_eq!(t.terms.len(), 3);
+    }
+
+    #[test]
+    fn every_spelling_finds_its_term_after_sorting() {
+        // Terms are created oldest first, then sorted by directory: a spelling's
+        // place must follow its term.
+        let posts = vec![
+            post(&[&["Zeta", "b"]], &["zz", "Go"]),
+            post(&[&["alpha"], &["Zeta"]], &["Rust", "ZZ", "aa"]),
+        ];
+        let tags = collect_flat(&posts, "tags", |p| p.meta.tags.clone());
+        let categories = collect_categories(&posts);
+        // (taxonomy, spelling, directory of its term; None when absent)
+        let cases: [(&Taxonomy, &[&str], Option<&str>); 9] = [
+            (&tags, &["zz"], Some("tags/zz")),
+            (&tags, &["ZZ"], Some("tags/zz")),
+            (&tags, &["Zz"], Some("tags/zz")),
+            (&tags, &["Go"], Some("tags/go")),
+            (&tags, &["aa"], Some("tags/aa")),
+            (&tags, &["python"], None),
+            (&categories, &["Zeta", "b"], Some("categories/zeta/b")),
+            (&categories, &["ZETA"], Some("categories/zeta")),
+            (&categories, &["alpha"], Some("categories/alpha")),
+        ];
+        for (taxonomy, spelling, dir) in cases {
+            let names: Vec<String> = spelling.iter().map(|n| n.to_string()).collect();
+            let found = taxonomy
+                .position(&names)
+                .map(|i| taxonomy.terms[i].dir.as_str());
+            assert_eq!(found, dir, "{spelling:?}");
+        }
     }
 }
