@@ -75,3 +75,50 @@ fn a_killed_build_never_damages_the_site() {
     assert_eq!(snapshot(&site.output()), new);
     site.assert_no_staging_left();
 }
+
+/// A build from nothing also makes the next build's staging copy (the spare,
+/// `.public.spare`): killed at any moment, it leaves no output or the whole
+/// site, and the next build removes what it left and makes the same site.
+#[test]
+fn a_killed_build_from_nothing_leaves_nothing_or_the_whole_site() {
+    let reference = Site::new();
+    reference.many_posts(1000);
+    let started = Instant::now();
+    reference.build_ok(&["-q"]);
+    let full = started.elapsed();
+    let whole = snapshot(&reference.output());
+
+    let mut outcomes = Vec::new();
+    for percent in [5u32, 30, 60, 90, 99] {
+        let site = Site::new();
+        copy_tree(
+            &reference.root().join("content"),
+            &site.root().join("content"),
+        );
+        let mut child = site.gazette(&["build", "-q"]).spawn().unwrap();
+        std::thread::sleep(full * percent / 100);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let outcome = if !site.output().exists() {
+            "none"
+        } else if snapshot(&site.output()) == whole {
+            "whole"
+        } else {
+            panic!("killed at {percent}%: the output is neither missing nor the whole site");
+        };
+        outcomes.push((percent, outcome));
+        site.build_ok(&["-q"]);
+        assert_eq!(snapshot(&site.output()), whole, "rebuilt after {percent}%");
+        site.assert_no_staging_left();
+        // Staging holds nothing but the site's files (all of them,
+        // unless the kill fell between the build's two renames).
+        let staged = incremental_common::files(&site.root().join(".public.staging"));
+        let live = incremental_common::files(&site.output());
+        assert!(
+            staged.iter().all(|file| live.contains(file)),
+            "after {percent}%: staging holds files the site has not"
+        );
+    }
+    eprintln!("kill points (percent of a build from nothing) and what was left: {outcomes:?}");
+    assert_eq!(outcomes[0].1, "none", "{outcomes:?}");
+}
