@@ -280,22 +280,38 @@ impl Staging {
             return Ok(());
         }
         self.forget_record()?;
-        let fresh: HashSet<&str> = fresh_files.iter().map(|(p, _)| p.as_str()).collect();
-        let recorded = self.recorded.as_ref().and_then(|r| r.record.as_ref());
         // Nothing written, yet the output holds files this build has not
         // kept: someone added them. Neither the record of staging nor (after
         // the swap) the one of the output can be trusted: walk, now and next.
         let added_by_hand = fresh_files.is_empty();
+        let fresh: HashSet<&str> = fresh_files.iter().map(|(p, _)| p.as_str()).collect();
+        let (linked, occupied) = self.remove_leftovers(&kept, &fresh, added_by_hand)?;
+        self.link_kept(&kept, &linked, &occupied)?;
+        let swapped = self.swap_in()?;
+        self.save_record(kept, fresh_files, swapped, added_by_hand);
+        Ok(())
+    }
+
+    /// Removes from staging every file this build neither kept nor wrote:
+    /// from the last build's record when it can, by a walk otherwise. Returns
+    /// the kept files already linked and the directories known to exist.
+    fn remove_leftovers(
+        &self,
+        kept: &[Kept],
+        fresh: &HashSet<&str>,
+        added_by_hand: bool,
+    ) -> Result<record::Reconciled, WriteError> {
+        let recorded = self.recorded.as_ref().and_then(|r| r.record.as_ref());
         // The walk costs a directory read per staged directory (12k at 5k
         // posts); a staging that began empty holds only this build's files,
         // and one the last build recorded is known without reading it.
         let by_record = match recorded.and_then(|r| r.staging.as_ref()) {
             Some(staged) if !self.began_empty && !added_by_hand => {
-                record::reconcile(&self.dir, staged, &kept, &fresh).map_err(io_at(&self.dir))?
+                record::reconcile(&self.dir, staged, kept, fresh).map_err(io_at(&self.dir))?
             }
             _ => None,
         };
-        let (linked, occupied) = match by_record {
+        Ok(match by_record {
             Some(done) => {
                 tracing::debug!("staging: updated from its record");
                 done
@@ -307,20 +323,29 @@ impl Staging {
                     .iter()
                     .map(|(path, inode, _)| (path.as_str(), *inode))
                     .collect();
-                reconcile(&self.dir, &kept_inodes, &fresh).map_err(io_at(&self.dir))?
+                reconcile(&self.dir, &kept_inodes, fresh).map_err(io_at(&self.dir))?
             }
-        };
+        })
+    }
+
+    /// Links into staging each kept file not `linked` there yet.
+    fn link_kept(
+        &self,
+        kept: &[Kept],
+        linked: &HashSet<String>,
+        occupied: &HashSet<PathBuf>,
+    ) -> Result<(), WriteError> {
         let to_link: Vec<&str> = kept
             .iter()
             .map(|(relative, _, _)| relative.as_str())
             .filter(|relative| !linked.contains(*relative))
             .collect();
-        // After the walk, staging holds only this build's files and their
-        // directories: the missing directories are made once each, parents
-        // first, and each file is one `link` (a staging directory emptied or
-        // lost since the last build needs every file linked again).
+        // After the leftovers are gone, staging holds only this build's files
+        // and their directories: the missing directories are made once each,
+        // parents first, and each file is one `link` (a staging directory
+        // emptied or lost since the last build needs every file linked again).
         // Planned on the relative paths (already checked when kept): path
-        // components are slow to compare, and a first rebuild links every file.
+        // components are slow to compare, and such a build links every file.
         let mut relative_dirs: Vec<&str> = to_link
             .iter()
             .filter_map(|relative| Some(relative.rsplit_once('/')?.0))
@@ -349,50 +374,74 @@ impl Staging {
             std::fs::hard_link(&live, &staged)
                 .or_else(|_| std::fs::copy(&live, &staged).map(|_| ()))
                 .map_err(io_at(&staged))
-        })?;
+        })
+    }
+
+    /// Puts staging in the output's place: exchanged with the output, or
+    /// renamed when there is none (the spare then takes staging's place).
+    fn swap_in(&mut self) -> Result<Swapped, WriteError> {
         let spare = self.spare.take().map(Spare::finish);
-        let existed = self.output.exists();
-        if existed {
+        let exchanged = self.output.exists();
+        if exchanged {
             exchange(&self.dir, &self.output).map_err(io_at(&self.output))?;
         } else {
             std::fs::rename(&self.dir, &self.output).map_err(io_at(&self.output))?;
         }
-        // The spare replaces the staging directory just moved away. Should it
-        // fail, the next build makes staging the slow way.
+        // Should the spare not take staging's place, the next build makes
+        // staging the slow way.
         let spare = spare.and_then(|(spare, complete)| {
-            let moved = !existed && std::fs::rename(&spare, &self.dir).is_ok();
+            let moved = !exchanged && std::fs::rename(&spare, &self.dir).is_ok();
             if !moved {
                 let _ = std::fs::remove_dir_all(&spare);
             }
             moved.then_some(complete)
         });
-        if let Some(recorded) = &self.recorded {
-            let live: record::Files = kept
-                .into_iter()
-                .map(|(path, inode, _)| (path, inode))
-                .chain(fresh_files)
-                .collect();
-            // Staging now holds what the output held: the last recorded site,
-            // when there was one; after a rename, nothing, or the spare's links
-            // to the live site.
-            let staging = match (existed, spare) {
-                (true, _) if added_by_hand => None,
-                (true, _) => recorded.record.as_ref().map(|r| r.live.clone()),
-                (false, None) => Some(Vec::new()),
-                (false, Some(true)) => Some(live.clone()),
-                (false, Some(false)) => None,
-            };
-            let record = Record {
-                output: self.output.clone(),
-                live,
-                staging,
-            };
-            if let Err(e) = record.save(&recorded.root) {
-                tracing::warn!("cannot record the staging directory: {e}");
-            }
-        }
-        Ok(())
+        Ok(Swapped { exchanged, spare })
     }
+
+    /// Records what the live site and staging now hold, for the next build.
+    fn save_record(
+        &self,
+        kept: Vec<Kept>,
+        fresh_files: Vec<(String, u64)>,
+        swapped: Swapped,
+        added_by_hand: bool,
+    ) {
+        let Some(recorded) = &self.recorded else {
+            return;
+        };
+        let live: record::Files = kept
+            .into_iter()
+            .map(|(path, inode, _)| (path, inode))
+            .chain(fresh_files)
+            .collect();
+        // Staging now holds what the output held: the last recorded site,
+        // when there was one; after a rename, nothing, or the spare's links
+        // to the live site.
+        let staging = match (swapped.exchanged, swapped.spare) {
+            (true, _) if added_by_hand => None,
+            (true, _) => recorded.record.as_ref().map(|r| r.live.clone()),
+            (false, None) => Some(Vec::new()),
+            (false, Some(true)) => Some(live.clone()),
+            (false, Some(false)) => None,
+        };
+        let record = Record {
+            output: self.output.clone(),
+            live,
+            staging,
+        };
+        if let Err(e) = record.save(&recorded.root) {
+            tracing::warn!("cannot record the staging directory: {e}");
+        }
+    }
+}
+
+/// How [`Staging::swap_in`] went.
+struct Swapped {
+    /// With the output (otherwise staging was renamed: there was none).
+    exchanged: bool,
+    /// Whether a spare took staging's place, and whether it links every file.
+    spare: Option<bool>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -507,191 +556,4 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> Option<std::fs::Metadata> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::os::unix::fs::MetadataExt;
-
-    /// Regression: two writers making the same new directory at once made one of
-    /// them unlink the other's fresh directory ("Is a directory", a failed build).
-    #[test]
-    fn writers_racing_for_the_same_directories_all_succeed() {
-        for round in 0..50 {
-            let root = tempfile::tempdir().unwrap();
-            let deep = root.path().join(format!("archives/2021/{round}/05"));
-            std::thread::scope(|scope| {
-                for _ in 0..8 {
-                    scope.spawn(|| make_dirs(root.path(), &deep).unwrap());
-                }
-            });
-            assert!(deep.is_dir());
-        }
-    }
-
-    #[test]
-    fn a_file_where_a_directory_belongs_is_replaced() {
-        // (file left by an earlier site, directory to make): the file is a parent,
-        // the directory itself, or a deeper ancestor.
-        let cases = [
-            ("tags", "tags/rust"),
-            ("tags/rust", "tags/rust"),
-            ("a", "a/b/c/d"),
-            ("a/b/c", "a/b/c/d"),
-        ];
-        for (file, dir) in cases {
-            let root = tempfile::tempdir().unwrap();
-            let file_path = root.path().join(file);
-            std::fs::create_dir_all(file_path.parent().unwrap()).unwrap();
-            std::fs::write(&file_path, "old page").unwrap();
-            make_dirs(root.path(), &root.path().join(dir)).unwrap();
-            assert!(root.path().join(dir).is_dir(), "{file} → {dir}");
-        }
-    }
-
-    fn files(dir: &Path) -> Vec<String> {
-        let mut out: Vec<String> = walkdir::WalkDir::new(dir)
-            .min_depth(1)
-            .into_iter()
-            .flatten()
-            .filter(|e| !e.file_type().is_dir())
-            .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
-            .collect();
-        out.sort();
-        out
-    }
-
-    #[test]
-    fn each_commit_swaps_in_exactly_what_was_staged() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write("a/index.html", b"one").unwrap();
-        first.write("b", b"a file, later a directory").unwrap();
-        first.commit().unwrap();
-        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
-
-        let second = Staging::begin(&out).unwrap();
-        second.write("a/index.html", b"one").unwrap();
-        second.write("b/index.html", b"two").unwrap();
-        assert!(second.write("../escape", b"x").is_err());
-        assert_eq!(
-            second.counts(),
-            Written {
-                written: 1,
-                kept: 1
-            }
-        );
-        second.commit().unwrap();
-        assert_eq!(files(&out), ["a/index.html", "b/index.html"]);
-
-        // Staging now holds the first site; the third build reconciles it.
-        let third = Staging::begin(&out).unwrap();
-        third.write("b/index.html", b"three").unwrap();
-        third.commit().unwrap();
-        assert_eq!(files(&out), ["b/index.html"]);
-        assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"three");
-    }
-
-    #[test]
-    fn unchanged_files_keep_their_inode_and_a_no_op_touches_nothing() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write("x/index.html", b"same").unwrap();
-        first.write("y/index.html", b"old").unwrap();
-        first.commit().unwrap();
-        let inode = |rel: &str| std::fs::metadata(out.join(rel)).unwrap().ino();
-        let (x, y) = (inode("x/index.html"), inode("y/index.html"));
-
-        let second = Staging::begin(&out).unwrap();
-        second.write("x/index.html", b"same").unwrap();
-        second.write("y/index.html", b"new").unwrap();
-        second.commit().unwrap();
-        assert_eq!(inode("x/index.html"), x);
-        assert_ne!(inode("y/index.html"), y);
-
-        let out_inode = std::fs::metadata(&out).unwrap().ino();
-        let third = Staging::begin(&out).unwrap();
-        third.write("x/index.html", b"same").unwrap();
-        third.write("y/index.html", b"new").unwrap();
-        third.commit().unwrap();
-        assert_eq!(std::fs::metadata(&out).unwrap().ino(), out_inode, "swapped");
-    }
-
-    fn inode(path: &Path) -> u64 {
-        std::fs::metadata(path).unwrap().ino()
-    }
-
-    #[test]
-    fn a_build_from_nothing_leaves_staging_linked_to_every_live_file() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let staging = tmp.path().join(".public.staging");
-        let spare = tmp.path().join(".public.spare");
-        // What a build killed before its swap left.
-        std::fs::create_dir_all(spare.join("old")).unwrap();
-        std::fs::write(spare.join("old/index.html"), "junk").unwrap();
-        let first = Staging::begin(&out).unwrap();
-        for relative in ["index.html", "2024/05/06/a/index.html", "feed.xml"] {
-            first.write(relative, relative.as_bytes()).unwrap();
-        }
-        first.commit().unwrap();
-        assert!(!spare.exists(), "the spare became staging");
-        assert_eq!(files(&staging), files(&out));
-        for relative in files(&out) {
-            assert_eq!(inode(&staging.join(&relative)), inode(&out.join(&relative)));
-        }
-
-        // The next build writes one file and keeps the others as they are.
-        let second = Staging::begin(&out).unwrap();
-        second.write("index.html", b"new home").unwrap();
-        second
-            .write("2024/05/06/a/index.html", b"2024/05/06/a/index.html")
-            .unwrap();
-        second.commit().unwrap();
-        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"new home");
-        assert_eq!(files(&out), ["2024/05/06/a/index.html", "index.html"]);
-        assert_eq!(
-            std::fs::read(staging.join("index.html")).unwrap(),
-            b"index.html"
-        );
-    }
-
-    #[test]
-    fn only_a_build_with_no_output_makes_a_spare() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        std::fs::create_dir(&out).unwrap();
-        // What a build killed between its two renames left.
-        let spare = tmp.path().join(".public.spare");
-        std::fs::create_dir_all(spare.join("a")).unwrap();
-        let build = Staging::begin(&out).unwrap();
-        assert!(
-            build.spare.is_none(),
-            "an empty output is exchanged, not replaced"
-        );
-        build.write("index.html", b"home").unwrap();
-        build.commit().unwrap();
-        assert!(!spare.exists());
-        assert_eq!(files(&out), ["index.html"]);
-    }
-
-    #[test]
-    fn an_abandoned_build_leaves_the_site_alone() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let first = Staging::begin(&out).unwrap();
-        first.write("a/index.html", b"one").unwrap();
-        first.commit().unwrap();
-        let abandoned = Staging::begin(&out).unwrap();
-        abandoned.write("a/index.html", b"two").unwrap();
-        abandoned.write("c/index.html", b"junk").unwrap();
-        drop(abandoned);
-        assert_eq!(files(&out), ["a/index.html"]);
-        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
-        let next = Staging::begin(&out).unwrap();
-        next.write("a/index.html", b"one").unwrap();
-        next.write("b/index.html", b"b").unwrap();
-        next.commit().unwrap();
-        assert_eq!(files(&out), ["a/index.html", "b/index.html"]);
-    }
-}
+mod tests;
