@@ -138,15 +138,19 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
             }
         }
     }
-    entries
-        .par_iter()
-        .try_for_each(|path| match std::fs::symlink_metadata(path) {
-            Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
-            Ok(_) => std::fs::remove_file(path),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e),
-        })?;
+    entries.par_iter().try_for_each(|path| remove_any(path))?;
     std::fs::remove_dir_all(dir)
+}
+
+/// Removes whatever stands at `path`: a file, a link (not what it points to)
+/// or a whole directory. Nothing there is fine.
+pub fn remove_any(path: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(target_os = "linux")]

@@ -31,7 +31,7 @@ use record::{Kept, Record};
 mod record;
 mod spare;
 use crate::theme::Asset;
-use crate::write::{exchange, io_at, WriteError};
+use crate::write::{exchange, io_at, remove_any, remove_tree, WriteError};
 use spare::Spare;
 
 /// A site being assembled, to be swapped in for the output when complete.
@@ -259,12 +259,7 @@ impl Staging {
         if self.began_empty {
             return Ok(path);
         }
-        match std::fs::symlink_metadata(&path) {
-            Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&path),
-            Ok(_) => std::fs::remove_file(&path),
-            Err(_) => Ok(()),
-        }
-        .map_err(io_at(&path))?;
+        remove_any(&path).map_err(io_at(&path))?;
         Ok(path)
     }
 
@@ -392,7 +387,7 @@ impl Staging {
         let spare = spare.and_then(|(spare, complete)| {
             let moved = !exchanged && std::fs::rename(&spare, &self.dir).is_ok();
             if !moved {
-                let _ = std::fs::remove_dir_all(&spare);
+                let _ = remove_tree(&spare);
             }
             moved.then_some(complete)
         });

@@ -12,8 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::make_dirs;
-use crate::paths::join_inside;
-use crate::write::{io_at, WriteError};
+use crate::write::{io_at, remove_any, remove_tree, WriteError};
 
 pub struct Spare {
     dir: PathBuf,
@@ -36,23 +35,23 @@ impl Spare {
     /// renames, left of a spare. Called by every build, with or without output.
     pub fn clear_leftover(parent: &Path, name: &str) -> Result<(), WriteError> {
         let dir = spare_dir(parent, name);
+        // A leftover spare is a whole site of links.
         match std::fs::symlink_metadata(&dir) {
-            Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&dir),
-            Ok(_) => std::fs::remove_file(&dir),
-            Err(_) => Ok(()),
+            Ok(meta) if meta.is_dir() => remove_tree(&dir),
+            _ => remove_any(&dir),
         }
         .map_err(io_at(&dir))
     }
 
-    /// Links the file just staged at `staged` as `relative`. A failure only
-    /// costs the next build a walk, so it is noted, not returned.
+    /// Links the file just staged at `staged` as `relative`, a path staging
+    /// has already checked. A failure only costs the next build a walk, so it
+    /// is noted, not returned.
     pub fn link(&self, relative: &str, staged: &Path) {
-        let linked = join_inside(&self.dir, relative).is_ok_and(|spare| {
-            spare
-                .parent()
-                .map_or(true, |parent| make_dirs(&self.dir, parent).is_ok())
-                && std::fs::hard_link(staged, &spare).is_ok()
-        });
+        let spare = self.dir.join(relative);
+        let linked = spare
+            .parent()
+            .map_or(true, |parent| make_dirs(&self.dir, parent).is_ok())
+            && std::fs::hard_link(staged, &spare).is_ok();
         if !linked {
             tracing::debug!("cannot link {relative} into {}", self.dir.display());
             self.complete.store(false, Ordering::Relaxed);
