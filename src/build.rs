@@ -202,15 +202,7 @@ fn write_site(
     report: &mut BuildReport,
 ) -> anyhow::Result<PageManifest> {
     let stop = || stop_requested(options);
-    // The search index is the only reader of the posts' plain text, which is
-    // as large as their HTML (~0.35 GB at 100k posts): it takes the text and
-    // frees it once the index is made, while pages still render.
-    let search_texts = setup
-        .theme
-        .templates
-        .contains_key("search.html")
-        .then(|| site.take_texts());
-    let site = &*site;
+    let with_search = setup.theme.templates.contains_key("search.html");
     let renderer = Renderer::new(&setup.tera, &setup.config, &site.index, &site.posts);
     let old_pages = match options.cache {
         true => report.timed("load manifest", || PageManifest::load(&options.root)),
@@ -234,7 +226,7 @@ fn write_site(
             },
             || {
                 cache::pages::write_extras(&old_pages, &keys.site, staging, || {
-                    render::extras(&setup.config, site, search_texts)
+                    render::extras(&setup.config, site, with_search)
                 })
             },
         )
@@ -312,16 +304,6 @@ pub struct Analysis<T> {
     pub inspected: Vec<T>,
     /// Every published post's source and its hash.
     pub published: Published,
-}
-
-impl<T> Analysis<T> {
-    /// Every post's plain text, in index order, leaving each post without it.
-    pub fn take_texts(&mut self) -> Vec<String> {
-        self.posts
-            .iter_mut()
-            .map(|post| std::mem::take(&mut post.body.text))
-            .collect()
-    }
 }
 
 /// Runs every reading stage (load, front matter, selection, clean, index, plan),

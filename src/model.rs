@@ -66,13 +66,13 @@ pub struct Image {
 }
 
 /// A cleaned body and everything later stages need from it, computed once.
+/// Its plain text is not kept: it is as large as the HTML, and only the
+/// summary (made while cleaning) and the search index (which reads it back
+/// with [`crate::clean::plain_text`], a batch at a time) need it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CleanBody {
     #[serde(deserialize_with = "crate::cache::strings::deserialize")]
     pub html: String,
-    /// Plain text, whitespace collapsed: summaries, search, descriptions.
-    #[serde(deserialize_with = "crate::cache::strings::deserialize")]
-    pub text: String,
     pub images: Vec<Image>,
     /// CJK characters count one each; other scripts count by word.
     pub words: usize,

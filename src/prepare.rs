@@ -57,8 +57,8 @@ pub fn prepare_with_problems(draft: Draft, options: &CleanOptions) -> (Post, Vec
         .collect();
     let summary = match (&draft.meta.summary, html.find(MORE_MARKER)) {
         (Some(written), _) if !written.trim().is_empty() => written.trim().to_string(),
-        (_, Some(at)) => clean::clean(&html[..at], options, author).text,
-        _ => clean::excerpt(&body.text, SUMMARY_CHARS),
+        (_, Some(at)) => clean::plain_text(&clean::clean(&html[..at], options, author).html),
+        _ => clean::excerpt_of_html(&body.html, SUMMARY_CHARS),
     };
     let slug = slugify(draft.meta.slug.as_deref().unwrap_or(&draft.stem));
     let cover = clean::cover_image(draft.meta.cover.as_deref(), options);

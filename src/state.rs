@@ -16,7 +16,7 @@ pub use crate::lock::state_dir;
 const MAGIC: &[u8; 4] = b"GZST";
 
 /// Bumped when the layout of any state file changes within one gazette version.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The gazette version that writes and accepts state files.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -99,7 +99,7 @@ fn cleaned_posts_match_snapshots() {
             cleaned.reading_minutes,
             images.join("\n"),
             warnings.join("\n"),
-            cleaned.text
+            clean::plain_text(&cleaned.html)
         );
         insta::assert_snapshot!(*name, report);
     }

@@ -119,13 +119,14 @@ impl Index {
     }
 }
 
-fn search_docs<'a, T: AsRef<str>>(posts: &'a [PostRef], texts: &'a [T]) -> Vec<SearchDoc<'a>> {
+/// Documents of `posts` with these cleaned bodies (plain words are HTML too).
+fn search_docs<'a, T: AsRef<str>>(posts: &'a [PostRef], bodies: &'a [T]) -> Vec<SearchDoc<'a>> {
     posts
         .iter()
-        .zip(texts)
-        .map(|(post, text)| SearchDoc {
+        .zip(bodies)
+        .map(|(post, html)| SearchDoc {
             post,
-            text: text.as_ref(),
+            html: html.as_ref(),
         })
         .collect()
 }
@@ -153,12 +154,13 @@ fn terms_live_in_their_hashed_shard_with_newest_first_ids() {
         post("Apache Log4j2 漏洞", "/2021/12/10/b/", 10),
         post("云计算市场", "/2021/12/20/c/", 20),
     ];
-    let texts = [
-        "阿里云发现了阿帕奇 Log4j 的漏洞，这个篓子不小。",
-        "The LOG4J bug, also known as Log4Shell.",
-        "阿里云在云计算市场赢了一晚上。",
+    // Bodies are read as text: markup is not indexed, references are decoded.
+    let bodies = [
+        "<p>阿里云发现了<b>阿帕奇</b> Log4j 的漏洞，这个篓子不小。</p>",
+        "<p>The LOG4J bug, also known as <a href=\"https://x.example/?log4shell&amp;b\">Log4Shell</a>.</p><p>R&amp;D</p>",
+        "<p>阿里云在云计算市场赢了一晚上。</p>",
     ];
-    let docs = search_docs(&posts, &texts);
+    let docs = search_docs(&posts, &bodies);
     let index = Index::build(&docs);
     assert_eq!(index.manifest["docs"], 3);
     // Ids: a (Dec 24) = 0, c (Dec 20) = 1, b (Dec 10) = 2.
@@ -169,18 +171,27 @@ fn terms_live_in_their_hashed_shard_with_newest_first_ids() {
         ("log4j2", &[(2, true)]),
         ("云", &[(0, true), (1, true)]),
         ("zaker", &[(0, false), (1, false), (2, false)]),
+        // Inline markup does not split a run of text.
+        ("了阿", &[(0, false)]),
+        ("r", &[(2, false)]),
     ];
     for (term, want) in cases {
         assert_eq!(index.lookup(term).as_deref(), Some(*want), "{term}");
     }
     assert_eq!(index.lookup("missing"), None);
+    for markup in ["href", "https", "amp", "p", "b"] {
+        assert_eq!(index.lookup(markup), None, "{markup}");
+    }
     assert_eq!(index.doc(1)[0], "/2021/12/20/c/");
     assert_eq!(
         index.doc(0)[1],
         "发现问题先报美国，阿里云捅了一个天大的篓子！"
     );
     assert_eq!(index.doc(0)[3], "ZAKER");
-    assert_eq!(index.doc(2)[4], texts[1]);
+    assert_eq!(
+        index.doc(2)[4],
+        "The LOG4J bug, also known as Log4Shell. R&D"
+    );
 }
 
 /// Enough distinct text for many shards: numbered words and CJK characters.

@@ -48,7 +48,6 @@ mod tests {
     fn bodies_round_trip_and_bad_utf8_is_refused() {
         let body = CleanBody {
             html: "<p>新闻 — news</p>".into(),
-            text: "新闻 — news".into(),
             ..CleanBody::default()
         };
         let bytes = bincode::serialize(&body).unwrap();

@@ -1,87 +1,62 @@
-//! What later stages need from a cleaned body, read from the tree once: plain
-//! text (summaries, search, `og:description`), the images with their sizes, and a
-//! CJK-aware word count and reading time.
+//! What later stages need from a cleaned body besides its HTML: the images
+//! with their sizes, read from the tree, and a CJK-aware word count and reading
+//! time, read from the body's plain text (see [`super::plain`]).
 
 use scraper::Node;
 
-use super::dom::{is_block, Doc};
+use super::dom::Doc;
 use crate::model::Image;
-
-#[derive(Debug, Default)]
-pub struct Extracted {
-    pub text: String,
-    pub images: Vec<Image>,
-    pub words: usize,
-    pub reading_minutes: usize,
-}
 
 /// Reading speeds: characters per minute for CJK, words per minute otherwise.
 const CJK_PER_MINUTE: usize = 400;
 const WORDS_PER_MINUTE: usize = 200;
 
-pub fn extract(doc: &Doc) -> Extracted {
-    let mut text = String::new();
-    let mut images = Vec::new();
+/// Every `<img>` with an address, in document order.
+pub fn images(doc: &Doc) -> Vec<Image> {
     let Some(root) = doc.html.tree.get(doc.root()) else {
-        return Extracted {
-            text,
-            images,
-            words: 0,
-            reading_minutes: 0,
-        };
+        return Vec::new();
     };
-    for edge in root.traverse() {
-        match edge {
-            ego_tree::iter::Edge::Open(n) => match n.value() {
-                Node::Text(t) => push_collapsed(&mut text, &t.text),
-                Node::Element(e) if e.name() == "img" => {
-                    let number = |k: &str| e.attr(k).and_then(|v| v.parse().ok());
-                    if let Some(src) = e.attr("src") {
-                        images.push(Image {
-                            src: src.to_string(),
-                            width: number("width"),
-                            height: number("height"),
-                            alt: e
-                                .attr("alt")
-                                .filter(|a| !a.trim().is_empty())
-                                .map(str::to_string),
-                        });
-                    }
-                }
-                Node::Element(e) if e.name() == "br" => push_collapsed(&mut text, " "),
-                _ => {}
-            },
-            ego_tree::iter::Edge::Close(n) => {
-                if let Node::Element(e) = n.value() {
-                    if is_block(e.name())
-                        || matches!(e.name(), "li" | "td" | "th" | "figcaption" | "tr")
-                    {
-                        push_collapsed(&mut text, " ");
-                    }
-                }
+    root.descendants()
+        .filter_map(|node| match node.value() {
+            Node::Element(e) if e.name() == "img" => {
+                let number = |k: &str| e.attr(k).and_then(|v| v.parse().ok());
+                Some(Image {
+                    src: e.attr("src")?.to_string(),
+                    width: number("width"),
+                    height: number("height"),
+                    alt: e
+                        .attr("alt")
+                        .filter(|a| !a.trim().is_empty())
+                        .map(str::to_string),
+                })
             }
-        }
-    }
-    let text = text.trim().to_string();
-    let (cjk, other) = count_words(&text);
+            _ => None,
+        })
+        .collect()
+}
+
+/// (words, minutes to read) of a plain text; a text with any words takes at
+/// least a minute.
+pub fn reading(text: &str) -> (usize, usize) {
+    let (cjk, other) = count_words(text);
     let words = cjk + other;
-    let reading_minutes = if words == 0 {
+    let minutes = if words == 0 {
         0
     } else {
         (cjk * WORDS_PER_MINUTE + other * CJK_PER_MINUTE)
             .div_ceil(CJK_PER_MINUTE * WORDS_PER_MINUTE)
             .max(1)
     };
-    Extracted {
-        text,
-        images,
-        words,
-        reading_minutes,
-    }
+    (words, minutes)
+}
+
+/// Elements that are not blocks but whose end still separates text.
+pub(super) fn ends_a_text_block(name: &str) -> bool {
+    matches!(name, "li" | "td" | "th" | "figcaption" | "tr")
 }
 
 /// Appends `piece` with every whitespace run as one space.
-fn push_collapsed(out: &mut String, piece: &str) {
+pub(super) fn push_collapsed(out: &mut String, piece: &str) {
     let space = |out: &mut String| {
         if !out.is_empty() && !out.ends_with(' ') {
             out.push(' ');
@@ -189,27 +164,28 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
 mod tests {
     use super::*;
 
-    fn extract_from(html: &str) -> Extracted {
-        extract(&Doc::parse(html))
-    }
-
     #[test]
-    fn text_images_and_counts() {
-        let e = extract_from(
-            "<p>阿里云，又出事儿了</p><figure><img src=\"http://a/x.jpg\" width=\"1080\" height=\"757\" alt=\"\"><figcaption>Not a triangle.</figcaption></figure><p>a<br>b</p>",
+    fn images_with_their_sizes() {
+        let doc = Doc::parse(
+            "<p>阿里云</p><figure><img src=\"http://a/x.jpg\" width=\"1080\" height=\"757\" alt=\"\"><figcaption>cap</figcaption></figure><img alt=\"no address\"><img src=\"y.png\" width=\"wide\" alt=\"图\">",
         );
-        assert_eq!(e.text, "阿里云，又出事儿了 Not a triangle. a b");
         assert_eq!(
-            e.images,
-            vec![Image {
-                src: "http://a/x.jpg".into(),
-                width: Some(1080),
-                height: Some(757),
-                alt: None
-            }]
+            images(&doc),
+            vec![
+                Image {
+                    src: "http://a/x.jpg".into(),
+                    width: Some(1080),
+                    height: Some(757),
+                    alt: None
+                },
+                Image {
+                    src: "y.png".into(),
+                    width: None,
+                    height: None,
+                    alt: Some("图".into())
+                }
+            ]
         );
-        assert_eq!(e.words, 8 + 5);
-        assert_eq!(e.reading_minutes, 1);
     }
 
     #[test]
@@ -232,14 +208,15 @@ mod tests {
 
     #[test]
     fn reading_time_grows_with_length() {
-        let long = "字".repeat(1200);
-        assert_eq!(extract_from(&format!("<p>{long}</p>")).reading_minutes, 3);
-        let english = "word ".repeat(450);
-        assert_eq!(
-            extract_from(&format!("<p>{english}</p>")).reading_minutes,
-            3
-        );
-        assert_eq!(extract_from("<p> </p>").reading_minutes, 0);
+        let cases = [
+            ("字".repeat(1200), (1200, 3)),
+            ("word ".repeat(450), (450, 3)),
+            ("阿里云，又出事儿了 Not a triangle. a b".into(), (13, 1)),
+            ("".into(), (0, 0)),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(reading(&text), expected, "{text}");
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::sitemap::{self, SitemapEntry};
 pub fn extras<'a, T>(
     config: &'a Config,
     site: &'a Analysis<T>,
-    search_texts: Option<Vec<String>>,
+    with_search: bool,
 ) -> Vec<ExtraGroup<'a>> {
     let (index, posts, published, jobs) = (&site.index, &site.posts, &site.published, &site.jobs);
     let base = base_key(config);
@@ -73,13 +73,13 @@ pub fn extras<'a, T>(
         key: group_key(&base, "robots", []),
         make: Box::new(move |_| vec![("robots.txt".to_string(), sitemap::robots(config))].into()),
     });
-    if let Some(texts) = search_texts {
+    if with_search {
         let all = keys_of(&mut (0..index.posts.len()));
         groups.push(ExtraGroup {
             name: "search".into(),
             key: group_key(&base, "search", [all.as_slice()]),
             make: Box::new(move |previous| {
-                search_index(config, index, texts, &keys, base, previous)
+                search_index(config, index, posts, &keys, base, previous)
             }),
         });
     }
@@ -87,11 +87,10 @@ pub fn extras<'a, T>(
 }
 
 /// The search index: patched from the last build's when a few posts changed.
-/// Takes the posts' plain texts (in index order) and frees them when done.
 fn search_index(
     config: &Config,
     index: &Index,
-    texts: Vec<String>,
+    posts: &[Post],
     keys: &[[u8; 32]],
     base: [u8; 32],
     previous: Option<&Previous>,
@@ -99,8 +98,11 @@ fn search_index(
     let docs: Vec<SearchDoc> = index
         .posts
         .iter()
-        .zip(&texts)
-        .map(|(post, text)| SearchDoc { post, text })
+        .zip(posts)
+        .map(|(post, full)| SearchDoc {
+            post,
+            html: &full.body.html,
+        })
         .collect();
     let stored = previous.and_then(|previous| {
         let memo = bincode::deserialize::<incremental::Memo>(previous.memo).ok()?;

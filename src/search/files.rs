@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::postings::{write_varint, OwnedTerm, Postings};
 use super::tokenize::MAX_WORD_CHARS;
 use super::{SearchDoc, DOCS_PER_CHUNK, SNIPPET_SOURCE_CHARS, TARGET_SHARD_BYTES};
+use crate::clean::plain_text_prefix;
 
 const FORMAT_VERSION: u32 = 1;
 pub const SHARD_MAGIC: &[u8; 4] = b"GZS1";
@@ -186,7 +187,7 @@ pub fn write_shard_term(out: &mut Vec<u8>, term: &[u8], encoded: &Encoded) {
 
 /// `[url, title, date, source, snippet source]` per document.
 pub fn encode_docs(chunk: &[&SearchDoc]) -> Vec<u8> {
-    let rows: Vec<(Cow<str>, &str, &str, &str, &str)> = chunk
+    let rows: Vec<(Cow<str>, &str, &str, &str, String)> = chunk
         .iter()
         .map(|doc| {
             let post = doc.post;
@@ -196,7 +197,7 @@ pub fn encode_docs(chunk: &[&SearchDoc]) -> Vec<u8> {
                 post.title.as_str(),
                 post.local_time.as_str(),
                 source,
-                prefix(doc.text),
+                plain_text_prefix(doc.html, SNIPPET_SOURCE_CHARS),
             )
         })
         .collect();
@@ -249,13 +250,6 @@ fn escaped_byte(bytes: &[u8], at: usize) -> Option<u8> {
             Some((hex(*high)? * 16 + hex(*low)?) as u8)
         }
         _ => None,
-    }
-}
-
-fn prefix(text: &str) -> &str {
-    match text.char_indices().nth(SNIPPET_SOURCE_CHARS) {
-        Some((end, _)) => &text[..end],
-        None => text,
     }
 }
 

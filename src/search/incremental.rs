@@ -473,6 +473,7 @@ mod tests {
 
     /// The index of these documents (patched from `previous` if given), its
     /// memo, and how many documents were tokenised.
+    /// (`texts` hold no markup or `&`, so each is also the HTML of its text.)
     fn index(
         titles: &[String],
         texts: &[String],
@@ -482,7 +483,7 @@ mod tests {
         let docs: Vec<SearchDoc> = posts
             .iter()
             .zip(texts)
-            .map(|(post, text)| SearchDoc { post, text })
+            .map(|(post, html)| SearchDoc { post, html })
             .collect();
         let keys: Vec<[u8; 32]> = titles
             .iter()

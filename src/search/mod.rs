@@ -42,6 +42,7 @@ mod termset;
 
 use rayon::prelude::*;
 
+use crate::clean::plain_text;
 use crate::config::Config;
 use crate::feeds::newest_first;
 use crate::model::PostRef;
@@ -57,11 +58,13 @@ pub const DOCS_PER_CHUNK: usize = 8;
 /// Body characters kept per document for snippets.
 pub const SNIPPET_SOURCE_CHARS: usize = 240;
 
-/// One post to index: its list entry and its plain body text.
+/// One post to index: its list entry and its cleaned body. The body's plain
+/// text is read from the HTML as each batch of documents is tokenised, so the
+/// whole archive's text is never in memory at once.
 #[derive(Debug, Clone, Copy)]
 pub struct SearchDoc<'a> {
     pub post: &'a PostRef,
-    pub text: &'a str,
+    pub html: &'a str,
 }
 
 /// The search index files for `docs`, as (output-relative path under `search/`,
@@ -99,7 +102,7 @@ fn doc_text(doc: &SearchDoc) -> DocText {
     }
     normalized.push_str(&normalize(&labels));
     normalized.push('\n');
-    normalized.push_str(&normalize(doc.text));
+    normalized.push_str(&normalize(&plain_text(doc.html)));
     DocText {
         normalized,
         title_end,

@@ -19,6 +19,8 @@ pub use common::shared_dir;
 pub struct LoadedPost {
     pub post: PostRef,
     pub text: String,
+    /// `text` as a cleaned body holding just it, which is what the index reads.
+    pub html: String,
 }
 
 /// Every `.md`/`.txt` post under `dir`, sorted by path: front matter read line by
@@ -65,10 +67,16 @@ fn parse_post(source: &str, stem: &str, config: &Config) -> LoadedPost {
         url: format!("/authors/{}/", utf8_percent_encode(&name, NON_ALPHANUMERIC)),
         name,
     });
-    LoadedPost {
-        post,
-        text: strip_tags(body),
-    }
+    let text = strip_tags(body);
+    let html = format!("<p>{}</p>", escape_text(&text));
+    LoadedPost { post, text, html }
+}
+
+/// `text` escaped for HTML text.
+pub fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Text of crude HTML: tags dropped, a few entities decoded, whitespace collapsed.
@@ -100,7 +108,7 @@ pub fn search_docs(posts: &[LoadedPost]) -> Vec<SearchDoc<'_>> {
         .iter()
         .map(|p| SearchDoc {
             post: &p.post,
-            text: &p.text,
+            html: &p.html,
         })
         .collect()
 }
@@ -119,11 +127,7 @@ pub fn write_index(config: &Config, posts: &[LoadedPost], out: &Path) -> Vec<(St
 /// A bare page per post at its URL, shaped like the theme's `post.html`
 /// (`article .content`), for search snippets read from articles.
 pub fn write_article_pages(posts: &[LoadedPost], out: &Path) {
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
+    let escape = escape_text;
     for loaded in posts {
         let dir = out.join(&loaded.post.dir);
         std::fs::create_dir_all(&dir).unwrap();
