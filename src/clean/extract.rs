@@ -50,34 +50,6 @@ pub fn reading(text: &str) -> (usize, usize) {
     (words, minutes)
 }
 
-/// Elements that are not blocks but whose end still separates text.
-pub(super) fn ends_a_text_block(name: &str) -> bool {
-    matches!(name, "li" | "td" | "th" | "figcaption" | "tr")
-}
-
-/// Appends `piece` with every whitespace run as one space.
-pub(super) fn push_collapsed(out: &mut String, piece: &str) {
-    let space = |out: &mut String| {
-        if !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
-        }
-    };
-    if piece.starts_with(char::is_whitespace) {
-        space(out);
-    }
-    let mut words = piece.split_whitespace();
-    if let Some(first) = words.next() {
-        out.push_str(first);
-        for word in words {
-            out.push(' ');
-            out.push_str(word);
-        }
-        if piece.ends_with(char::is_whitespace) {
-            space(out);
-        }
-    }
-}
-
 /// Han, kana and their punctuation-free kin: read one character at a time.
 fn is_cjk(c: char) -> bool {
     matches!(c as u32,

@@ -1,21 +1,22 @@
-//! A cleaned body's plain text, read back from its HTML when needed (the
-//! search index) rather than held beside it for the whole build: at 100k
-//! posts the text is as large as the HTML, ~0.3 GB.
+//! A cleaned body's plain text, read back from its HTML when needed (word
+//! counts and the summary while cleaning, the search index while rendering)
+//! rather than held beside it for the whole build: at 100k posts the text is
+//! as large as the HTML, ~0.3 GB.
 //!
 //! The input is gazette's own cleaned HTML, written by html5ever's serialiser:
 //! well-formed, attributes double-quoted, no comments or scripts left. The
 //! reader still copes with any of those, so hostile input cannot break it, only
 //! give odd text.
 
+use std::borrow::Cow;
+
 use memchr::memchr;
 use quick_xml::escape::{resolve_xml_entity, unescape_with};
 
 use super::dom::is_block;
-use super::extract::{ends_a_text_block, push_collapsed};
 
-/// The text of `html` as [`super::extract`] reads it from the tree: text
-/// runs with whitespace collapsed, and a space at each `<br>` and at the end
-/// of each block.
+/// The text of `html`: text runs with whitespace collapsed, and a space at
+/// each `<br>` and at the end of each block, table cell and list item.
 pub fn plain_text(html: &str) -> String {
     read(html, usize::MAX)
 }
@@ -70,7 +71,7 @@ fn skip_markup<'a>(out: &mut String, at: &'a str) -> &'a str {
         }
         return rest;
     }
-    match name.as_str() {
+    match &*name {
         "br" => push_collapsed(out, " "),
         // Raw text, never shown: skip to the end tag.
         "script" | "style" | "template" | "textarea" | "title" => {
@@ -83,8 +84,8 @@ fn skip_markup<'a>(out: &mut String, at: &'a str) -> &'a str {
 }
 
 /// The position of the `>` ending the tag that starts `at`, past quoted
-/// attribute values (the serialiser leaves `>` unescaped in them); the last
-/// byte when the tag never ends.
+/// attribute values (the serialiser leaves `>` unescaped in them); `at`'s
+/// length when the tag never ends.
 fn tag_end(at: &str) -> usize {
     let bytes = at.as_bytes();
     let mut i = 1;
@@ -93,18 +94,18 @@ fn tag_end(at: &str) -> usize {
             b'>' => return i,
             quote @ (b'"' | b'\'') => match memchr(quote, &bytes[i + 1..]) {
                 Some(len) => i += len + 1,
-                None => return bytes.len() - 1,
+                None => return bytes.len(),
             },
             _ => {}
         }
         i += 1;
     }
-    bytes.len().saturating_sub(1)
+    bytes.len()
 }
 
 /// Whether the tag `inside` (between `<` and `>`) closes an element, and the
-/// element's lower-cased name.
-fn tag_name(inside: &str) -> (bool, String) {
+/// element's lower-cased name (the serialiser writes them lower-cased already).
+fn tag_name(inside: &str) -> (bool, Cow<'_, str>) {
     let (closing, inside) = match inside.strip_prefix('/') {
         Some(rest) => (true, rest),
         None => (false, inside),
@@ -112,7 +113,11 @@ fn tag_name(inside: &str) -> (bool, String) {
     let end = inside
         .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
         .unwrap_or(inside.len());
-    (closing, inside[..end].to_ascii_lowercase())
+    let name = &inside[..end];
+    match name.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => (closing, Cow::Owned(name.to_ascii_lowercase())),
+        false => (closing, Cow::Borrowed(name)),
+    }
 }
 
 /// Appends a text run, its character references decoded.
@@ -130,6 +135,34 @@ fn push_text(out: &mut String, run: &str) {
     match unescape_with(run, resolve) {
         Ok(decoded) => push_collapsed(out, &decoded),
         Err(_) => push_collapsed(out, run),
+    }
+}
+
+/// Elements that are not blocks but whose end still separates text.
+fn ends_a_text_block(name: &str) -> bool {
+    matches!(name, "li" | "td" | "th" | "figcaption" | "tr")
+}
+
+/// Appends `piece` with every whitespace run as one space.
+fn push_collapsed(out: &mut String, piece: &str) {
+    let space = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    };
+    if piece.starts_with(char::is_whitespace) {
+        space(out);
+    }
+    let mut words = piece.split_whitespace();
+    if let Some(first) = words.next() {
+        out.push_str(first);
+        for word in words {
+            out.push(' ');
+            out.push_str(word);
+        }
+        if piece.ends_with(char::is_whitespace) {
+            space(out);
+        }
     }
 }
 
@@ -172,6 +205,9 @@ mod tests {
                 "let x = 1; let y;",
             ),
             ("<p>unclosed <a href=\"x", "unclosed"),
+            ("text ends <", "text ends"),
+            ("<", ""),
+            ("a <p", "a"),
             ("<p>中文</p><p>段落</p>", "中文 段落"),
             ("<table><tr><td>1</td><td>2</td></tr></table>", "1 2"),
         ];
