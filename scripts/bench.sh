@@ -54,8 +54,8 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "NaN"; else if (NR%2)
 table=$(mktemp)
 checks=$(mktemp)
 {
-  echo "| posts | tool | median wall (s) | peak RSS (MB) | time vs Hugo | files written |"
-  echo "|---|---|---|---|---|---|"
+  echo "| posts | tool | median wall (s) | each run (s) | peak RSS (MiB) | time vs Hugo | files written |"
+  echo "|---|---|---|---|---|---|---|"
 } >"$table"
 declare -A gazette_time gazette_mem
 for N in "${SIZES[@]}"; do
@@ -105,7 +105,8 @@ for N in "${SIZES[@]}"; do
     files=$(find "$out" -type f 2>/dev/null | wc -l)
     ratio=$(awk -v a="$t" -v b="${hugo_t:-NaN}" 'BEGIN { if (b+0 > 0) printf "%.2f×", a/b; else print "–" }')
     runs=$(echo "${times[$tool]}" | wc -w)
-    echo "| $N | $tool (${runs} run$([ "$runs" = 1 ] || echo s)) | $t | $m | $ratio | $files |" >>"$table"
+    each=$(echo "${times[$tool]}" | xargs)
+    echo "| $N | $tool (${runs} run$([ "$runs" = 1 ] || echo s)) | $t | $each | $m | $ratio | $files |" >>"$table"
     if [ "$tool" = gazette ]; then
       expected=$((pages_reported + STATIC_FILES))
       verdict=$([ "$files" -eq "$expected" ] && echo met || echo MISSED)
@@ -121,8 +122,9 @@ done
 if [ -n "${gazette_time[20000]:-}" ] && [ -n "${gazette_time[100000]:-}" ]; then
   awk -v a="${gazette_time[100000]}" -v b="${gazette_time[20000]}" 'BEGIN {
     r = a / b; printf "- 100k / 20k time ≤ 5.5: %.2f: **%s**\n", r, (r <= 5.5) ? "met" : "MISSED" }' >>"$checks"
+  # 1.5 GB read strictly: 1.5e9 bytes is 1430 MiB (the table's unit).
   awk -v m="${gazette_mem[100000]}" 'BEGIN {
-    printf "- 100k peak RSS ≤ 1536 MB: %s MB: **%s**\n", m, (m <= 1536) ? "met" : "MISSED" }' >>"$checks"
+    printf "- 100k peak RSS ≤ 1.5 GB (1430 MiB): %s MiB: **%s**\n", m, (m <= 1430) ? "met" : "MISSED" }' >>"$checks"
 fi
 
 result=$(mktemp)

@@ -234,7 +234,13 @@ fn a_corrupt_cache_is_discarded_with_a_warning() {
         corrupt(&path);
     }
     let stderr = site.build_ok(&[]);
-    assert!(stderr.contains("posts-00.bin: corrupt"), "{stderr}");
+    // Every shard is refused for the same reason: one line says so.
+    assert!(
+        stderr.contains("posts-00.bin (and ")
+            && stderr.contains(" more post-cache shards): corrupt"),
+        "{stderr}"
+    );
+    assert_eq!(post_cache_warnings(&stderr), 1, "{stderr}");
     assert!(stderr.contains("pages.bin: corrupt"), "{stderr}");
     assert_eq!(
         rebuild(&site).posts_parsed,
@@ -245,13 +251,20 @@ fn a_corrupt_cache_is_discarded_with_a_warning() {
         std::fs::write(shard, b"").unwrap();
     }
     let stderr = site.build_ok(&[]);
-    assert!(stderr.contains("posts-00.bin: truncated"), "{stderr}");
+    assert!(stderr.contains("posts-00.bin (and "), "{stderr}");
+    assert!(stderr.contains("post-cache shards): truncated"), "{stderr}");
     assert_same_as_fresh(&site);
     // One damaged shard costs only its own posts.
     let biggest = post_shards(&site)
         .into_iter()
         .max_by_key(|p| std::fs::metadata(p).unwrap().len())
         .unwrap();
+    corrupt(&biggest);
+    let stderr = site.build_ok(&[]);
+    // A lone refused shard is named alone.
+    let name = biggest.file_name().unwrap().to_string_lossy();
+    assert!(stderr.contains(&format!("{name}: corrupt")), "{stderr}");
+    assert_eq!(post_cache_warnings(&stderr), 1, "{stderr}");
     corrupt(&biggest);
     let report = rebuild(&site);
     assert!(
@@ -289,7 +302,16 @@ fn a_cache_from_another_version_is_discarded() {
         "{stderr}"
     );
     assert!(stderr.contains("discarded"), "{stderr}");
+    assert_eq!(post_cache_warnings(&stderr), 1, "{stderr}");
     assert_same_as_fresh(&site);
+}
+
+/// Lines of `stderr` that refuse post-cache shards.
+fn post_cache_warnings(stderr: &str) -> usize {
+    stderr
+        .lines()
+        .filter(|line| line.contains("posts-") && line.contains("discarded"))
+        .count()
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! rewrites only the shards holding a post that changed: rewriting the whole
 //! cache cost more than the rest of a one-post edit (37 MB at 5k posts).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -97,16 +97,15 @@ pub fn config_key(config: &Config) -> [u8; 32] {
     *hasher.finalize().as_bytes()
 }
 
-/// The stored shards usable for `config`; a warning for each damaged one.
+/// The stored shards usable for `config`; a warning for each reason shards
+/// were refused.
 pub fn load_for(root: &Path, config: &Config) -> StoredCache {
     let key = config_key(config);
-    let shards: Vec<Option<Shard>> = (0..SHARDS)
+    let loaded: Vec<state::Loaded<Shard>> = (0..SHARDS)
         .into_par_iter()
-        .map(|index| {
-            let kind = shard_kind(index);
-            state::load::<Shard>(root, &kind).or_warn(&state::path(root, &kind))
-        })
+        .map(|index| state::load::<Shard>(root, &shard_kind(index)))
         .collect();
+    let shards = warn_once_per_reason(root, loaded);
     let mut foreign = false;
     let shards = shards
         .into_iter()
@@ -122,6 +121,33 @@ pub fn load_for(root: &Path, config: &Config) -> StoredCache {
         tracing::info!("the config or gazette version changed: every post is parsed again");
     }
     StoredCache { shards }
+}
+
+/// The shards found, with one warning per reason others were refused: after an
+/// upgrade every shard has the same reason, and 64 lines of it hid the rest.
+fn warn_once_per_reason(root: &Path, loaded: Vec<state::Loaded<Shard>>) -> Vec<Option<Shard>> {
+    let mut refused: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let shards = loaded
+        .into_iter()
+        .enumerate()
+        .map(|(index, shard)| match shard {
+            state::Loaded::Found(shard) => Some(shard),
+            state::Loaded::Missing => None,
+            state::Loaded::Discarded(reason) => {
+                refused.entry(reason).or_default().push(index);
+                None
+            }
+        })
+        .collect();
+    for (reason, indexes) in refused {
+        let first = state::path(root, &shard_kind(indexes[0]));
+        let others = match indexes.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {n} more post-cache shards)"),
+        };
+        tracing::warn!("{}{others}: {reason}; discarded", first.display());
+    }
+    shards
 }
 
 /// Saves the shards that changed (all of them when none were loaded).
