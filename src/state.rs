@@ -45,11 +45,16 @@ impl<T> Loaded<T> {
             Loaded::Found(value) => Some(value),
             Loaded::Missing => None,
             Loaded::Discarded(reason) => {
-                tracing::warn!("{}: {reason}; discarded", path.display());
+                warn_discarded(&path.display().to_string(), &reason);
                 None
             }
         }
     }
+}
+
+/// The one wording of a refused state file: `what` names the file (or files).
+pub fn warn_discarded(what: &str, reason: &str) {
+    tracing::warn!("{what}: {reason}; discarded");
 }
 
 pub fn path(root: &Path, kind: &str) -> PathBuf {

@@ -145,7 +145,7 @@ fn warn_once_per_reason(root: &Path, loaded: Vec<state::Loaded<Shard>>) -> Vec<O
             0 => String::new(),
             n => format!(" (and {n} more post-cache shards)"),
         };
-        tracing::warn!("{}{others}: {reason}; discarded", first.display());
+        state::warn_discarded(&format!("{}{others}", first.display()), &reason);
     }
     shards
 }
