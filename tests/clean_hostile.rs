@@ -284,6 +284,26 @@ fn inline_styles_go_and_external_links_are_guarded() {
     assert!(html.contains("rel=\"noopener noreferrer\""), "{html}");
 }
 
+/// Regression: the stitched property test's failing case in CI (2026-12-02). An
+/// iframe off the allowlist became a link to the image proxy, not to the image.
+#[test]
+fn a_proxied_iframe_becomes_a_link_to_the_real_address() {
+    let html = cleaned(
+        "<iframe srcdoc=\"<video src=\"<video src=\"https://cors.zfour.workers.dev/?http://zkres1.myzaker.com/a.jpg<p><p>\">",
+    );
+    let links: Vec<_> = attributes(&html)
+        .into_iter()
+        .filter(|(e, k, _)| e == "a" && k == "href")
+        .map(|(_, _, v)| v)
+        .collect();
+    assert_eq!(links.len(), 1, "{html}");
+    assert!(
+        links[0].starts_with("http://zkres1.myzaker.com/a.jpg"),
+        "{html}"
+    );
+    assert!(!html.contains("cors.zfour"), "{html}");
+}
+
 #[test]
 fn classes_and_ids_from_scraped_sites_do_not_reach_the_page() {
     let html = cleaned("<p class=\"search-box hl-keyword\" id=\"search\">x</p>");

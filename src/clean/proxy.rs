@@ -1,20 +1,21 @@
-//! Proxied addresses outside `<img>`: links to images, video posters and sources.
-//! Images themselves are handled by the lazy-image pass, which also picks their
-//! real address.
+//! Proxied addresses outside `<img>`: links to images, video posters and sources,
+//! and iframes (which the embeds pass judges by their real host, or turns into
+//! links). Images themselves are handled by the lazy-image pass, which also picks
+//! their real address.
 
 use super::dom::Doc;
 use super::urls;
 use super::Ctx;
 
-/// Pass: strips configured proxy prefixes from `a[href]`, `video[src|poster]`
-/// and `source[src]`.
+/// Pass: strips configured proxy prefixes from `a[href]`, `video[src|poster]`,
+/// `source[src]` and `iframe[src]`.
 pub fn unproxy_links(doc: &mut Doc, ctx: &mut Ctx) {
     let rules = &ctx.options.urls;
     for id in doc.elements() {
         let attribute = match doc.name(id) {
             "a" => &["href"][..],
             "video" => &["src", "poster"][..],
-            "source" => &["src"][..],
+            "source" | "iframe" => &["src"][..],
             _ => continue,
         };
         for name in attribute {
@@ -49,6 +50,12 @@ mod tests {
             (
                 r#"<video poster="https://cors.zfour.workers.dev/?http://a.com/p.jpg" src="https://cors.zfour.workers.dev/?http://a.com/v.mp4"></video>"#,
                 r#"<video poster="http://a.com/p.jpg" src="http://a.com/v.mp4"></video>"#,
+            ),
+            // Regression (proptest, CI of 2026-12-02): a proxied iframe kept its
+            // prefix, and the embeds pass then linked to the proxy.
+            (
+                r#"<iframe src="https://cors.zfour.workers.dev/?http://zkres1.myzaker.com/a.jpg"></iframe>"#,
+                r#"<iframe src="http://zkres1.myzaker.com/a.jpg"></iframe>"#,
             ),
         ];
         for (input, expected) in cases {
